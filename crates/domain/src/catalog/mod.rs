@@ -1,0 +1,11 @@
+//! The catalog: agencies (OPD) and the applications and services they run.
+
+mod agency;
+mod enums;
+mod service;
+mod status;
+
+pub use agency::{Agency, AgencyKind};
+pub use enums::{Audience, IntegrationMode, ParseEnumError};
+pub use service::{CategoryName, Service, ServiceStandard, format_rupiah};
+pub use status::{IntegrationStatus, StatusChange, TransitionError};
