@@ -12,7 +12,7 @@ pub mod text;
 
 pub use catalog::{
     format_rupiah,
-    Agency, AgencyKind, Audience, CategoryName, IntegrationMode, IntegrationStatus, Service,
+    Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem, CategoryName, IntegrationMode, IntegrationStatus, Service,
     ServiceStandard, StatusChange, TransitionError,
 };
 pub use code::{AgencyCode, CodeError, ServiceCode};

@@ -1,1 +1,22 @@
+//! satupintu's storage: one SQL layer over SQLite (the embedded default) and PostgreSQL
+//! (for scale), chosen by the database URL's scheme.
+//!
+//! The SQL is portable (`$n` placeholders, `TEXT`/`BIGINT` columns, Unix-second timestamps,
+//! JSON text for lists), so one implementation serves both backends and the same
+//! conformance tests run on each. Functions that write take a connection, so a caller can
+//! put several writes (and later an outbox entry) in one transaction.
 
+mod catalog;
+mod connect;
+mod error;
+mod import;
+mod migrate;
+mod rows;
+
+pub use catalog::{
+    AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter,
+    ServiceSummary,
+};
+pub use connect::{Backend, Store};
+pub use error::StoreError;
+pub use import::{ImportOutcome, ImportRejected};

@@ -9,3 +9,6 @@ pub use agency::{Agency, AgencyKind};
 pub use enums::{Audience, IntegrationMode, ParseEnumError};
 pub use service::{CategoryName, Service, ServiceStandard, format_rupiah};
 pub use status::{IntegrationStatus, StatusChange, TransitionError};
+
+mod record;
+pub use record::{CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem};

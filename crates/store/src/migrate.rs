@@ -1,0 +1,85 @@
+//! Embedded migrations, run at start-up and by `satupintu migrate`.
+//!
+//! A small runner instead of sqlx's macros: the SQL is the same for both backends, and
+//! the macros would compile the SQLite driver a second time for the host. Applied
+//! migrations are never edited; a new change is a new file.
+
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::{Store, StoreError};
+
+/// `(version, name, SQL)`, in order.
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "catalog", include_str!("../migrations/0001_catalog.sql"))];
+
+/// Splits a migration into statements at `;` line ends (no statement here contains one
+/// inside a literal).
+fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
+    sql.split(";\n")
+        .map(|s| {
+            s.lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string()
+        })
+        .filter(|s| !s.trim().is_empty())
+}
+
+impl Store {
+    /// Applies the migrations not yet applied; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, StoreError> {
+        sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY,
+                name TEXT NOT NULL,
+                applied_at BIGINT NOT NULL
+            )",
+        )
+        .execute(&self.pool)
+        .await?;
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?;
+        let mut ran = 0;
+        for (version, name, sql) in MIGRATIONS {
+            if applied.contains(version) {
+                continue;
+            }
+            let mut tx = self.pool.begin().await?;
+            for statement in statements(sql) {
+                sqlx::query(AssertSqlSafe(statement)).execute(&mut *tx).await?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(chrono::Utc::now().timestamp())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(version, name, "applied migration");
+            ran += 1;
+        }
+        Ok(ran)
+    }
+
+    /// The newest schema version this binary knows.
+    pub fn latest_schema_version() -> i64 {
+        MIGRATIONS.last().map_or(0, |m| m.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_statements_and_drops_comments() {
+        let sql = "-- a comment\nCREATE TABLE a (x TEXT);\n\nINSERT INTO a VALUES ('1');\n";
+        let parts: Vec<_> = statements(sql).collect();
+        assert_eq!(parts, vec!["CREATE TABLE a (x TEXT)", "INSERT INTO a VALUES ('1')"]);
+    }
+}

@@ -1,0 +1,90 @@
+//! Conversions between stored columns and domain values.
+
+use chrono::{DateTime, Utc};
+use domain::{
+    AgencyCode, Audience, CategoryName, IntegrationMode, IntegrationStatus, ServiceCode, WebUrl,
+};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::StoreError;
+use crate::error::corrupt;
+
+pub(crate) fn ts(at: DateTime<Utc>) -> i64 {
+    at.timestamp()
+}
+
+pub(crate) fn from_ts(secs: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp(secs, 0).ok_or_else(|| corrupt("timestamp", secs))
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Lower-case ASCII-folded key so both backends sort names the same way.
+pub(crate) fn sort_key(name: &str) -> String {
+    name.to_lowercase()
+}
+
+pub(crate) fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
+}
+
+/// Typed column access that turns a bad stored value into [`StoreError::Corrupt`].
+pub(crate) trait Columns {
+    fn text(&self, col: &'static str) -> Result<String, StoreError>;
+    fn opt_text(&self, col: &'static str) -> Result<Option<String>, StoreError>;
+    fn int(&self, col: &'static str) -> Result<i64, StoreError>;
+    fn opt_int(&self, col: &'static str) -> Result<Option<i64>, StoreError>;
+
+    fn list(&self, col: &'static str) -> Result<Vec<String>, StoreError> {
+        serde_json::from_str(&self.text(col)?).map_err(|e| corrupt(col, e))
+    }
+    fn url(&self, col: &'static str) -> Result<Option<WebUrl>, StoreError> {
+        self.opt_text(col)?
+            .map(|u| WebUrl::parse(&u).map_err(|e| corrupt(col, e)))
+            .transpose()
+    }
+    fn service_code(&self, col: &'static str) -> Result<ServiceCode, StoreError> {
+        ServiceCode::parse(&self.text(col)?).map_err(|e| corrupt(col, e))
+    }
+    fn agency_code(&self, col: &'static str) -> Result<AgencyCode, StoreError> {
+        AgencyCode::parse(&self.text(col)?).map_err(|e| corrupt(col, e))
+    }
+    fn status(&self, col: &'static str) -> Result<IntegrationStatus, StoreError> {
+        IntegrationStatus::parse(&self.text(col)?).map_err(|e| corrupt(col, e))
+    }
+    fn mode(&self, col: &'static str) -> Result<IntegrationMode, StoreError> {
+        IntegrationMode::parse(&self.text(col)?).map_err(|e| corrupt(col, e))
+    }
+    fn audience(&self, col: &'static str) -> Result<Audience, StoreError> {
+        Audience::parse(&self.text(col)?).map_err(|e| corrupt(col, e))
+    }
+    fn category(&self, col: &'static str) -> Result<CategoryName, StoreError> {
+        let name = self.text(col)?;
+        CategoryName::parse(&name).ok_or_else(|| corrupt(col, name))
+    }
+    fn time(&self, col: &'static str) -> Result<DateTime<Utc>, StoreError> {
+        from_ts(self.int(col)?)
+    }
+    fn count(&self, col: &'static str) -> Result<u64, StoreError> {
+        let n = self.int(col)?;
+        u64::try_from(n).map_err(|e| corrupt(col, e))
+    }
+}
+
+impl Columns for AnyRow {
+    fn text(&self, col: &'static str) -> Result<String, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_text(&self, col: &'static str) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn int(&self, col: &'static str) -> Result<i64, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+    fn opt_int(&self, col: &'static str) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(col)?)
+    }
+}
