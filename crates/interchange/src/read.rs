@@ -5,7 +5,8 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
-use domain::{CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem};
+use domain::text::tidy;
+use domain::{Agency, AgencyCode, AgencyKind, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem, WebUrl};
 
 use crate::{Format, InterchangeError};
 
@@ -58,7 +59,11 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, InterchangeError> {
 }
 
 /// Maps header names to column positions, or lists what is wrong with the header.
-fn check_header(header: &[String]) -> Result<HashMap<&'static str, usize>, Vec<RowProblem>> {
+fn check_header(
+    header: &[String],
+    columns: &'static [&'static str],
+    required_columns: &'static [&'static str],
+) -> Result<HashMap<&'static str, usize>, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let mut positions = HashMap::new();
     let problem = |column: &str, reason: String| RowProblem { line: 1, column: Some(column.to_string()), reason };
@@ -67,7 +72,7 @@ fn check_header(header: &[String]) -> Result<HashMap<&'static str, usize>, Vec<R
         if name.is_empty() {
             continue;
         }
-        match CATALOG_COLUMNS.iter().find(|c| **c == name) {
+        match columns.iter().find(|c| **c == name) {
             Some(column) => {
                 if positions.insert(*column, i).is_some() {
                     problems.push(problem(column, "kolom muncul lebih dari sekali".into()));
@@ -75,11 +80,11 @@ fn check_header(header: &[String]) -> Result<HashMap<&'static str, usize>, Vec<R
             }
             None => problems.push(problem(
                 raw.trim(),
-                format!("kolom tidak dikenal; kolom yang diterima: {}", CATALOG_COLUMNS.join(", ")),
+                format!("kolom tidak dikenal; kolom yang diterima: {}", columns.join(", ")),
             )),
         }
     }
-    for required in REQUIRED_COLUMNS {
+    for required in required_columns {
         if !positions.contains_key(required) {
             problems.push(problem(required, "kolom wajib tidak ada".into()));
         }
@@ -88,7 +93,7 @@ fn check_header(header: &[String]) -> Result<HashMap<&'static str, usize>, Vec<R
 }
 
 fn entries(table: Table, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>, InterchangeError> {
-    let positions = check_header(&table.header).map_err(InterchangeError::Problems)?;
+    let positions = check_header(&table.header, CATALOG_COLUMNS, REQUIRED_COLUMNS).map_err(InterchangeError::Problems)?;
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -136,11 +141,65 @@ pub fn read_catalog(path: &Path, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>
 
 /// Reads and checks a catalog from memory (an upload, or a file built into the binary).
 pub fn read_catalog_bytes(bytes: &[u8], format: Format, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>, InterchangeError> {
-    let table = match format {
-        Format::Csv => read_csv(bytes)?,
-        Format::Xlsx => read_xlsx(bytes)?,
-    };
-    entries(table, now)
+    entries(read_table(bytes, format)?, now)
+}
+
+fn read_table(bytes: &[u8], format: Format) -> Result<Table, InterchangeError> {
+    match format {
+        Format::Csv => read_csv(bytes),
+        Format::Xlsx => read_xlsx(bytes),
+    }
+}
+
+/// The columns of an agency file.
+pub const AGENCY_COLUMNS: &[&str] = &["kode", "nama", "singkatan", "jenis", "alamat", "telepon", "email", "situs_web"];
+const AGENCY_REQUIRED: &[&str] = &["kode", "nama"];
+
+/// Reads and checks an agency (OPD) file: `kode, nama` required; `jenis` is guessed from
+/// the name when blank.
+pub fn read_agencies(path: &Path) -> Result<Vec<Agency>, InterchangeError> {
+    let format = Format::from_path(path)?;
+    read_agencies_bytes(&std::fs::read(path)?, format)
+}
+
+/// Reads and checks an agency file from memory.
+pub fn read_agencies_bytes(bytes: &[u8], format: Format) -> Result<Vec<Agency>, InterchangeError> {
+    let table = read_table(bytes, format)?;
+    let positions = check_header(&table.header, AGENCY_COLUMNS, AGENCY_REQUIRED).map_err(InterchangeError::Problems)?;
+    let mut problems = Vec::new();
+    let mut agencies: Vec<Agency> = Vec::new();
+    for (line, cells) in &table.rows {
+        let field = |column: &str| positions.get(column).and_then(|i| cells.get(*i)).map_or("", |s| s.trim());
+        let opt = |column: &str| Some(tidy(field(column))).filter(|s| !s.is_empty());
+        let mut problem = |column: &str, reason: String| problems.push(RowProblem { line: *line, column: Some(column.into()), reason });
+        let code = AgencyCode::parse(field("kode")).map_err(|e| problem("kode", e.to_string())).ok();
+        let name = opt("nama");
+        if name.is_none() {
+            problem("nama", "wajib diisi".into());
+        }
+        let kind = match opt("jenis") {
+            Some(raw) => AgencyKind::parse(&raw).map_err(|e| problem("jenis", e.to_string())).ok(),
+            None => name.as_deref().map(AgencyKind::infer_from_name),
+        };
+        let website = WebUrl::parse_optional(field("situs_web")).map_err(|e| problem("situs_web", e.to_string())).ok().flatten();
+        if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
+            if agencies.iter().any(|a| a.code == code) {
+                problem("kode", format!("kode {code} muncul lebih dari sekali"));
+                continue;
+            }
+            agencies.push(Agency {
+                code,
+                name,
+                short_name: opt("singkatan"),
+                kind,
+                address: opt("alamat"),
+                phone: opt("telepon"),
+                email: opt("email"),
+                website,
+            });
+        }
+    }
+    if problems.is_empty() { Ok(agencies) } else { Err(InterchangeError::Problems(problems)) }
 }
 
 #[cfg(test)]
@@ -205,6 +264,23 @@ mod tests {
     fn quoted_newlines_keep_line_numbers_of_the_record_start() {
         let csv = format!("{HEADER}A,\"Satu\nDua\",Kependudukan,OPD,Opd,link,terintegrasi,0\nB,,Kependudukan,OPD,Opd,link,terintegrasi,0\n");
         assert_eq!(problems(&csv), vec!["line 4, column nama: wajib diisi"]);
+    }
+
+    #[test]
+    fn reads_agencies() {
+        let csv = "kode,nama,singkatan,jenis,situs_web\nDINKES,Dinas Kesehatan,Dinkes,,https://dinkes.kotabogor.go.id\nX,,,kantor,ftp://x\n";
+        match read_agencies_bytes(csv.as_bytes(), Format::Csv) {
+            Err(InterchangeError::Problems(p)) => {
+                let text: Vec<_> = p.iter().map(ToString::to_string).collect();
+                assert_eq!(text, vec![
+                    "line 3, column nama: wajib diisi",
+                    "line 3, column situs_web: alamat web harus diawali http:// atau https://",
+                ]);
+            }
+            other => panic!("{other:?}"),
+        }
+        let good = read_agencies_bytes(b"KODE,Nama\nDINKES,Dinas Kesehatan\n", Format::Csv).unwrap_or_default();
+        assert_eq!(good.first().map(|a| a.kind), Some(AgencyKind::Dinas));
     }
 
     #[test]

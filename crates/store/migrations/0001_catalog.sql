@@ -69,6 +69,12 @@ CREATE TABLE service_status_changes (
 
 CREATE INDEX service_status_changes_service ON service_status_changes (service_id, changed_at);
 
+-- Small facts about this installation, e.g. which demo city was loaded.
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 -- Bumped by every catalog write so caches and search indexes know to refresh.
 CREATE TABLE catalog_revision (
     id BIGINT PRIMARY KEY,

@@ -10,6 +10,7 @@ mod catalog;
 mod connect;
 mod error;
 mod import;
+mod meta;
 mod migrate;
 mod rows;
 

@@ -1,1 +1,33 @@
+//! satupintu's HTTP face: the portal (server-rendered pages), the JSON API for the mobile
+//! apps, and the operations endpoints.
+//!
+//! Handlers are thin: they parse, call the store, and render. The only places that
+//! choose an error status are [`error::ApiError`] and [`error::PageError`].
 
+pub mod api;
+mod assets;
+mod error;
+mod i18n;
+mod middleware;
+mod ops;
+mod pages;
+mod query;
+mod state;
+mod views;
+
+pub use i18n::Lang;
+pub use state::{AppState, WebSettings};
+
+use axum::Router;
+
+/// The whole application as one router, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let app = Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(ops::routes())
+        .merge(assets::routes())
+        .fallback(pages::not_found)
+        .with_state(state);
+    middleware::apply(app)
+}

@@ -1,0 +1,118 @@
+//! Start-up and shutdown, in the library so tests start exactly what `serve` starts.
+//!
+//! Order: configuration is already validated; open the database and migrate; load the demo
+//! if asked; build the router; bind; serve until the shutdown future resolves; drain.
+
+use std::future::Future;
+use std::time::Duration;
+
+use anyhow::Context;
+use store::Store;
+use tokio::net::TcpListener;
+use web::{AppState, WebSettings};
+
+use crate::config::Settings;
+use crate::demo::{self, DemoOutcome};
+
+/// Opens the configured database and brings its schema up to date.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    let url = settings.database_url();
+    if settings.database_url.is_none() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating data folder {}", settings.data_dir.display()))?;
+    }
+    let store = Store::connect(&url).await.context("opening the database")?;
+    let ran = store.migrate().await.context("migrating the database")?;
+    if ran > 0 {
+        tracing::info!(migrations = ran, "database schema updated");
+    }
+    Ok(store)
+}
+
+/// A ready-to-serve application.
+pub struct App {
+    pub store: Store,
+    pub router: axum::Router,
+}
+
+/// Builds the application: database, optional demo city, router.
+pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> {
+    let store = open_store(settings).await?;
+    if load_demo {
+        match demo::load(&store).await.context("loading the demo city")? {
+            DemoOutcome::Loaded { agencies, services } => {
+                tracing::info!(agencies, services, "demo city loaded (sample data)");
+            }
+            DemoOutcome::AlreadyPopulated => tracing::info!("catalog already has data; demo city not loaded"),
+        }
+    }
+    let web_settings = WebSettings {
+        city_name: settings.city_name.clone(),
+        programme_target: settings.programme.target,
+        programme_target_year: settings.programme.target_year,
+        demo: demo::is_loaded(&store).await?,
+    };
+    let router = web::router(AppState::new(store.clone(), web_settings));
+    Ok(App { store, router })
+}
+
+/// Serves until `shutdown` resolves, then lets requests in flight finish (bounded by the
+/// grace period) and closes the database.
+pub async fn serve(
+    app: App,
+    listener: TcpListener,
+    grace: Duration,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut drain_rx = stop_rx.clone();
+    let server = axum::serve(listener, app.router.into_make_service()).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
+    let server = tokio::spawn(async move { server.await });
+    let result = tokio::select! {
+        joined = server => joined.context("server task")?.context("server"),
+        // After the signal, give requests in flight the grace period, then stop anyway.
+        _ = async {
+            let _ = drain_rx.wait_for(|stopped| *stopped).await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!("requests still running after the grace period; stopping");
+            Ok(())
+        }
+    };
+    drop(stop_rx);
+    app.store.close().await;
+    tracing::info!("stopped");
+    result
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received; draining");
+}

@@ -1,0 +1,189 @@
+//! One typed settings struct: defaults < file < `SATUPINTU_*` environment < command-line
+//! flags. Unknown keys are errors, so a typo never silently falls back to a default.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A value that must never appear in logs (a database URL can carry a password).
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// The integration programme the portal reports on.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Programme {
+    /// How many applications the programme means to integrate.
+    pub target: u64,
+    /// The year the target is due.
+    pub target_year: i32,
+}
+
+impl Default for Programme {
+    fn default() -> Self {
+        Self { target: 327, target_year: 2025 }
+    }
+}
+
+/// satupintu's settings.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// Address the HTTP server listens on.
+    pub listen: SocketAddr,
+    /// Folder for the embedded database and uploaded files.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; absent means SQLite in the data folder.
+    pub database_url: Option<Secret>,
+    /// The city's name as the portal shows it.
+    pub city_name: String,
+    /// The integration programme.
+    pub programme: Programme,
+    /// `text` or `json`.
+    pub log_format: LogFormat,
+    /// Seconds to let requests in flight finish after SIGTERM.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./satupintu-data"),
+            database_url: None,
+            city_name: "Kota Bogor".into(),
+            programme: Programme::default(),
+            log_format: LogFormat::Text,
+            shutdown_grace_seconds: 10,
+        }
+    }
+}
+
+/// Environment variables read, and the prefix left alone for test harnesses.
+const ENV_PREFIX: &str = "SATUPINTU_";
+const ENV_IGNORED_PREFIX: &str = "SATUPINTU_TEST_";
+
+impl Settings {
+    /// Reads a TOML settings file over the defaults.
+    pub fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("in settings file {}", path.display()))
+    }
+
+    /// Applies `SATUPINTU_*` variables from `vars`; an unknown one is an error.
+    pub fn apply_env(&mut self, vars: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<()> {
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else { continue };
+            if name.starts_with(ENV_IGNORED_PREFIX) {
+                continue;
+            }
+            let parse_err = |what: &str| format!("{name}: {what}");
+            match key {
+                "LISTEN" => self.listen = value.parse().with_context(|| parse_err("not an address like 127.0.0.1:8080"))?,
+                "DATA_DIR" => self.data_dir = PathBuf::from(value),
+                "DATABASE_URL" => self.database_url = Some(Secret::new(value)),
+                "CITY_NAME" => self.city_name = value,
+                "PROGRAMME_TARGET" => self.programme.target = value.parse().with_context(|| parse_err("not a number"))?,
+                "PROGRAMME_TARGET_YEAR" => {
+                    self.programme.target_year = value.parse().with_context(|| parse_err("not a year"))?
+                }
+                "LOG_FORMAT" => {
+                    self.log_format = match value.as_str() {
+                        "text" => LogFormat::Text,
+                        "json" => LogFormat::Json,
+                        _ => bail!("{name}: use text or json"),
+                    }
+                }
+                "SHUTDOWN_GRACE_SECONDS" => {
+                    self.shutdown_grace_seconds = value.parse().with_context(|| parse_err("not a number"))?
+                }
+                "CONFIG" => {}
+                _ => bail!(
+                    "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
+                     SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_CONFIG"
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL: the configured one, else SQLite in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.expose().to_string(),
+            None => format!("sqlite://{}", self.data_dir.join("satupintu.sqlite3").display()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_serve_locally() {
+        let s = Settings::default();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.database_url(), "sqlite://./satupintu-data/satupintu.sqlite3");
+    }
+
+    #[test]
+    fn file_then_env() -> anyhow::Result<()> {
+        let mut s: Settings = toml::from_str("city_name = \"Kota Depok\"\n[programme]\ntarget = 200\n")?;
+        assert_eq!((s.city_name.as_str(), s.programme.target, s.programme.target_year), ("Kota Depok", 200, 2025));
+        s.apply_env(env(&[("SATUPINTU_PROGRAMME_TARGET", "250"), ("PATH", "/bin"), ("SATUPINTU_TEST_PG", "x")]))?;
+        assert_eq!(s.programme.target, 250);
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(toml::from_str::<Settings>("lisen = \"1.2.3.4:1\"").is_err());
+        let mut s = Settings::default();
+        let err = s.apply_env(env(&[("SATUPINTU_LISEN", "x")])).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("unknown setting SATUPINTU_LISEN"), "{err}");
+        assert!(s.apply_env(env(&[("SATUPINTU_LISTEN", "nope")])).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = Settings { database_url: Some(Secret::new("postgres://u:hunter2@h/db")), ..Default::default() };
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,8 @@
+//! The satupintu binary's library: configuration, start-up, commands. `main.rs` only
+//! parses arguments and calls in here, so tests run the same code.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;

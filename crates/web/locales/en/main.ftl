@@ -1,0 +1,188 @@
+# satupintu — English
+site-description = One door to every public service of the city: find a service, read what it needs, and open its app.
+skip-to-content = Skip to content
+nav-label = Main menu
+nav-home = Home
+nav-catalog = Services
+nav-agencies = Agencies
+nav-progress = Progress
+lang-switch = Bahasa Indonesia
+demo-label = Sample data.
+demo-body = This catalog is a sample city for demonstration, not the city government's official data.
+search-label = Search services
+search-placeholder = Search services, e.g. ID card, birth certificate, property tax
+search-button = Search
+footer-about = satupintu: one door to every public service of the city, on the web, in apps and in chat.
+footer-api = API for developers
+unknown = Not available yet
+cost-free = Free
+duration-same-day = Done the same day
+duration-days = { $n ->
+    [one] { $n } working day
+   *[other] { $n } working days
+}
+services-count = { $n ->
+    [one] { $n } service
+   *[other] { $n } services
+}
+breadcrumb-label = You are here
+
+home-title = Home
+home-heading = Every public service of the city through one door
+home-lead = Find a service, read its requirements, cost and processing time, then open its app from one place.
+progress-line = of { $target } applications integrated
+home-target = Programme target: every application integrated by { $year }.
+home-see-progress = See progress
+home-categories = Service categories
+home-popular = Most opened services
+home-popular-empty = No integrated services yet.
+home-all-services = See all services
+
+catalog-title = All services
+catalog-results-for = Results for “{ $q }”
+catalog-found = { $n ->
+    [one] { $n } service found
+   *[other] { $n } services found
+}
+catalog-empty = No service matches. Try other words or clear the filters.
+filter-label = Filter services
+filter-category = Category
+filter-agency = Agency
+filter-audience = For
+filter-mode = Integration mode
+filter-status = Status
+filter-all = All
+filter-active = All active
+filter-apply = Apply
+filter-reset = Clear filters
+pager-label = Pages
+pager-prev = Previous
+pager-next = Next
+pager-page = Page { $n }
+
+status-direncanakan = Planned
+status-dalam_proses = In progress
+status-terintegrasi = Integrated
+status-dihentikan = Retired
+mode-link = Link
+mode-sso = Single sign-on
+mode-api = Connected by API
+mode-native = In satupintu
+mode-link-help = The portal links to the app; the app keeps its own accounts.
+mode-sso-help = The app accepts satupintu accounts: one account for every service.
+mode-api-help = Requests and data flow through satupintu's API (data-level integration in SPBE terms).
+mode-native-help = The service is handled inside satupintu.
+audience-warga = Residents
+audience-asn = Civil servants
+audience-bisnis = Businesses
+kind-sekretariat = Secretariat
+kind-inspektorat = Inspectorate
+kind-dinas = Department (dinas)
+kind-badan = Agency (badan)
+kind-kantor = Office/unit
+kind-kecamatan = District (kecamatan)
+kind-kelurahan = Sub-district (kelurahan)
+kind-rsud = Regional hospital
+kind-bumd = City-owned enterprise
+kind-bagian = Secretariat division
+kind-lainnya = Other
+
+service-action-heading = Use this service
+action-open = Open the app
+action-open-note = You will be taken to the service's app
+action-no-link = The app's address is not available yet; contact the agency.
+action-sso = Sign in with satupintu
+action-sso-note = Signing in with one satupintu account is coming soon; for now the app opens with its own account.
+action-apply = Apply
+action-coming-soon = Applying through satupintu is coming soon.
+action-not-available = Not yet available in satupintu
+action-not-yet = This service is not integrated yet.
+action-not-yet-target = This service is not integrated yet; target year { $year }.
+service-android = Android
+service-ios = iPhone
+service-standard = Service standard
+service-requirements = Requirements
+service-procedure = Procedure
+service-duration = Processing time
+service-cost = Cost
+service-product = What you receive
+service-legal-basis = Legal basis
+service-complaint = Complaints
+service-no-standard = The service standard has not been published for this app.
+service-integration = Integration
+service-mode = Mode
+service-status = Status
+service-target-year = Target year
+service-code = Code
+service-history = Status history
+history-registered = Registered as { $status }
+history-change = { $from } → { $to }
+
+agencies-title = City agencies (OPD)
+agencies-count = { $n ->
+    [one] { $n } agency
+   *[other] { $n } agencies
+}
+agency-counts = { $integrated } of { $total } applications integrated
+agency-services = Services and applications
+agency-no-services = This agency has no services in the catalog yet.
+agency-contact = Contact
+agency-address = Address
+agency-phone = Phone
+agency-email = Email
+agency-website = Website
+
+progress-title = Integration progress
+progress-summary = Summary
+progress-detail = { $percent }% of the target, to be reached by { $year }.
+progress-total = Total
+progress-over-time = Progress over time
+progress-chart-desc = Line chart of integrated applications per month, with all applications and the target line.
+progress-legend = Green line: integrated applications. Grey dashed line: all active applications. Yellow dotted line: programme target.
+progress-table = See the monthly figures
+progress-month = Month
+progress-by-category = By category
+progress-by-agency = By agency
+progress-api-note = The same data as JSON:
+
+error-404-title = Page not found
+error-404-body = The address you opened does not exist or has moved. Try searching for the service you need.
+error-400-title = We could not handle that request
+error-400-body = Something in the address or the filters was not recognised.
+error-500-title = Something went wrong
+error-500-body = Sorry, something failed on our side. Please try again in a moment.
+error-go-home = Back to home
+error-go-catalog = See all services
+offline-title = You are offline
+offline-body = There is no internet connection. Pages you opened before may still be available; try again when you are connected.
+offline-retry = Try again
+
+api-docs-title = API documentation
+api-docs-version = Version
+api-docs-endpoints = Endpoints
+api-docs-parameters = Parameter
+api-docs-in = In
+api-docs-description = Description
+api-docs-responses = Response
+api-docs-body = Body
+api-docs-schemas = Schemas
+api-docs-field = Field
+api-docs-type = Type
+category-kependudukan = Civil registration
+category-perizinan-investasi = Permits & investment
+category-pajak-retribusi = Taxes & levies
+category-kesehatan = Health
+category-pendidikan = Education
+category-sosial = Social welfare
+category-kepegawaian-asn = Civil service (ASN)
+category-pengaduan-aspirasi = Complaints & feedback
+category-transportasi = Transport
+category-lingkungan-hidup = Environment
+category-ketenagakerjaan = Employment
+category-umkm-perdagangan = Small business & trade
+category-pariwisata-kebudayaan = Tourism & culture
+category-pertanahan-tata-ruang = Land & spatial planning
+category-kebencanaan-keamanan = Disasters & safety
+category-informasi-data-publik = Public information & data
+category-pemerintahan-keuangan-daerah = Government & finance
+category-perumahan-permukiman = Housing & settlements

@@ -1,0 +1,53 @@
+//! The JSON API for the iOS and Android apps, described by an OpenAPI 3.1 document at
+//! `/api/v1/openapi.json` and readable at `/api/v1/docs`.
+
+mod agencies;
+mod docs;
+pub mod dto;
+mod progress;
+mod services;
+
+use axum::Router;
+use axum::routing::get;
+use utoipa::OpenApi;
+
+use crate::error::{ParamProblem, Problem};
+use crate::state::AppState;
+
+/// The OpenAPI document, generated from the handlers' annotations.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "satupintu API",
+        version = "1",
+        description = "Katalog layanan publik kota, status integrasi aplikasi dan kemajuan program satu pintu. \
+                       Semua galat dikembalikan sebagai application/problem+json dengan kode yang stabil.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    paths(
+        services::list,
+        services::show,
+        agencies::list,
+        agencies::show,
+        agencies::categories,
+        progress::show
+    ),
+    components(schemas(Problem, ParamProblem)),
+    tags(
+        (name = "katalog", description = "Layanan, OPD dan kategori"),
+        (name = "kemajuan", description = "Kemajuan integrasi aplikasi")
+    )
+)]
+pub struct ApiDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/services", get(services::list))
+        .route("/services/{code}", get(services::show))
+        .route("/agencies", get(agencies::list))
+        .route("/agencies/{code}", get(agencies::show))
+        .route("/categories", get(agencies::categories))
+        .route("/progress", get(progress::show))
+        .route("/openapi.json", get(docs::openapi_json))
+        .route("/docs", get(docs::page))
+}

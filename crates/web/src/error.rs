@@ -1,0 +1,192 @@
+//! The two error shapes: `application/problem+json` for the API and a helpful page for
+//! people. These are the only places that choose a status code; server faults are logged
+//! here and never described to the client.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use store::StoreError;
+
+use crate::i18n::Lang;
+use crate::views::Layout;
+
+/// A problem with one query parameter.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct ParamProblem {
+    /// The parameter's name.
+    pub parameter: String,
+    /// What is wrong with it, in Indonesian.
+    pub reason: String,
+}
+
+/// An API error, rendered as RFC 9457 problem details.
+#[derive(Debug)]
+pub enum ApiError {
+    /// Query parameters that cannot be used; every one is listed.
+    InvalidParameters(Vec<ParamProblem>),
+    /// No resource with that identifier.
+    NotFound { what: &'static str, id: String },
+    /// A fault on our side (logged, not described).
+    Internal(String),
+}
+
+/// The problem document every API error returns.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the problem type.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short, human-readable summary.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// A stable, machine-readable code: `invalid_parameter`, `not_found`, `internal`.
+    pub code: String,
+    /// Details for this occurrence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The parameters at fault, for `invalid_parameter`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ParamProblem>,
+}
+
+/// The media type of problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+impl ApiError {
+    fn problem(&self) -> Problem {
+        let (status, code, title, detail, errors) = match self {
+            Self::InvalidParameters(errors) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+                "Parameter tidak valid",
+                None,
+                errors.clone(),
+            ),
+            Self::NotFound { what, id } => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Tidak ditemukan",
+                Some(format!("{what} '{id}' tidak ditemukan")),
+                Vec::new(),
+            ),
+            Self::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Terjadi kesalahan pada server",
+                None,
+                Vec::new(),
+            ),
+        };
+        Problem {
+            kind: format!("/api/v1/problems/{code}"),
+            title: title.into(),
+            status: status.as_u16(),
+            code: code.into(),
+            detail,
+            errors,
+        }
+    }
+
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        Self::NotFound { what, id: id.into() }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+/// Writes a problem document with the right status and media type.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(problem).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "API request failed");
+        }
+        problem_response(&self.problem())
+    }
+}
+
+/// An error on a page a person is looking at.
+#[derive(Debug)]
+pub struct PageError {
+    pub lang: Lang,
+    pub kind: PageErrorKind,
+}
+
+#[derive(Debug)]
+pub enum PageErrorKind {
+    NotFound,
+    /// The address asked for something that makes no sense (a bad filter value).
+    BadRequest(String),
+    Internal(String),
+}
+
+impl PageError {
+    pub fn not_found(lang: Lang) -> Self {
+        Self { lang, kind: PageErrorKind::NotFound }
+    }
+
+    pub fn bad_request(lang: Lang, detail: String) -> Self {
+        Self { lang, kind: PageErrorKind::BadRequest(detail) }
+    }
+
+    pub fn store(lang: Lang) -> impl FnOnce(StoreError) -> Self {
+        move |e| match e {
+            StoreError::NotFound => Self::not_found(lang),
+            other => Self { lang, kind: PageErrorKind::Internal(other.to_string()) },
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    l: Layout,
+    heading: String,
+    message: String,
+    detail: Option<String>,
+    show_search: bool,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let t = self.lang.tr();
+        let (status, heading, message, detail, show_search) = match self.kind {
+            PageErrorKind::NotFound => (StatusCode::NOT_FOUND, t.get("error-404-title"), t.get("error-404-body"), None, true),
+            PageErrorKind::BadRequest(detail) => {
+                (StatusCode::BAD_REQUEST, t.get("error-400-title"), t.get("error-400-body"), Some(detail), true)
+            }
+            PageErrorKind::Internal(detail) => {
+                tracing::error!(%detail, "page failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, t.get("error-500-title"), t.get("error-500-body"), None, false)
+            }
+        };
+        let page = ErrorPage { l: Layout::bare(self.lang, &heading), heading, message, detail, show_search };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "error page failed to render");
+                (status, "satupintu: error").into_response()
+            }
+        }
+    }
+}
+
+/// Renders a page template, turning a template fault into a logged 500.
+pub fn render(lang: Lang, page: &impl Template) -> Result<Html<String>, PageError> {
+    page.render()
+        .map(Html)
+        .map_err(|e| PageError { lang, kind: PageErrorKind::Internal(e.to_string()) })
+}

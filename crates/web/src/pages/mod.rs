@@ -1,0 +1,87 @@
+//! The portal: server-rendered pages in Bahasa Indonesia (English on request) that work
+//! without JavaScript.
+
+mod agencies;
+mod catalog;
+mod home;
+mod progress;
+mod service;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+
+use crate::error::{ApiError, PageError, render};
+use crate::i18n::{LANG_COOKIE, Lang};
+use crate::query::pairs;
+use crate::state::AppState;
+use crate::views::{Layout, Nav, PageCtx};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::page))
+        .route("/layanan", get(catalog::page))
+        .route("/layanan/{code}", get(service::page))
+        .route("/layanan/{code}/buka", get(service::open))
+        .route("/opd", get(agencies::list))
+        .route("/opd/{code}", get(agencies::page))
+        .route("/kemajuan", get(progress::page))
+        .route("/bahasa", get(switch_language))
+        .route("/offline", get(offline))
+}
+
+/// A same-site path to go back to; anything else (another site, `//host`) becomes `/`.
+fn safe_return(path: Option<&str>) -> &str {
+    match path {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n']) => p,
+        _ => "/",
+    }
+}
+
+/// `/bahasa?ke=en&kembali=/layanan`: remembers the language and goes back.
+async fn switch_language(lang: Lang, RawQuery(raw): RawQuery) -> Response {
+    let params = pairs(raw.as_deref());
+    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let chosen = get("ke").and_then(Lang::parse).unwrap_or(lang.other());
+    let back = safe_return(get("kembali")).to_string();
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", chosen.code());
+    (StatusCode::SEE_OTHER, [(LOCATION, back), (SET_COOKIE, cookie)]).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "offline.html")]
+struct OfflinePage {
+    l: Layout,
+}
+
+async fn offline(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
+    let title = ctx.tr().get("offline-title");
+    render(ctx.lang, &OfflinePage { l: ctx.layout(&state, &title, Nav::None) })
+}
+
+/// Unknown addresses: a problem document under `/api/`, a helpful page elsewhere.
+pub async fn not_found(lang: Lang, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found("alamat", uri.path().to_string()).into_response()
+    } else {
+        PageError::not_found(lang).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return;
+
+    #[test]
+    fn return_path_stays_on_site() {
+        assert_eq!(safe_return(Some("/layanan?kategori=kesehatan")), "/layanan?kategori=kesehatan");
+        assert_eq!(safe_return(Some("//evil.example")), "/");
+        assert_eq!(safe_return(Some("/\\evil.example")), "/");
+        assert_eq!(safe_return(Some("https://evil.example")), "/");
+        assert_eq!(safe_return(None), "/");
+    }
+}

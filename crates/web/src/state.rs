@@ -1,0 +1,44 @@
+//! What every handler can reach.
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use store::Store;
+
+/// Settings the web layer needs; the binary fills them from its configuration.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// The city shown in titles, e.g. "Kota Bogor".
+    pub city_name: String,
+    /// How many applications the programme means to integrate (327 for Bogor).
+    pub programme_target: u64,
+    /// The year the programme means to reach its target.
+    pub programme_target_year: i32,
+    /// Whether the catalog is the sample demo city (the portal says so on every page).
+    pub demo: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self {
+            city_name: "Kota Bogor".into(),
+            programme_target: 327,
+            programme_target_year: 2025,
+            demo: false,
+        }
+    }
+}
+
+/// Shared state: cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub settings: Arc<WebSettings>,
+    pub(crate) metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: WebSettings) -> Self {
+        Self { store, settings: Arc::new(settings), metrics: crate::middleware::metrics_handle() }
+    }
+}
