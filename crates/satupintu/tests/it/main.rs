@@ -1,0 +1,16 @@
+//! Integration tests, all in one binary: store conformance on SQLite and PostgreSQL, HTTP
+//! tests against the real app on port 0, the import/export commands, and the compiled
+//! binary's start-up and shutdown.
+//!
+//! PostgreSQL tests need `SATUPINTU_TEST_POSTGRES_URL` (an admin URL; each test creates
+//! its own database). `scripts/test` starts a server and sets it. Without it they are
+//! skipped with a note, unless `SATUPINTU_TEST_REQUIRE_POSTGRES=1`, as in CI.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod binary;
+mod helpers;
+mod http_api;
+mod http_pages;
+mod import;
+mod store_conformance;

@@ -1,0 +1,177 @@
+// Browser tests of the flows people use, in Debian's Chromium, at phone and desktop widths,
+// each page scanned with axe-core (WCAG 2.1 A/AA): no serious or critical violations.
+//
+// SATUPINTU_URL points at a running `satupintu serve --demo`; CHROMIUM overrides the browser.
+"use strict";
+
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+
+const BASE = process.env.SATUPINTU_URL || "http://127.0.0.1:8080";
+const AXE = path.join(path.dirname(require.resolve("axe-core")), "axe.min.js");
+const VIEWPORTS = {
+  phone: { width: 360, height: 740 },
+  desktop: { width: 1280, height: 800 },
+};
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+async function newPage(viewport) {
+  // axe is injected as a script; the portal's CSP (rightly) forbids that, so the test
+  // context bypasses CSP. The app's own pages never need it.
+  const context = await browser.newContext({ viewport, bypassCSP: true, locale: "id-ID" });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  // Console errors are script errors; a failed page load (an intended 404) is not, but a
+  // missing stylesheet, script or image is.
+  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
+  page.on("response", (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== "document") errors.push(`${r.status()} ${r.url()}`);
+  });
+  return { context, page, errors };
+}
+
+async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+  );
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  assert.deepEqual(report, [], `${label}: accessibility violations`);
+  assert.ok(result.passes.length > 10, `${label}: axe ran too few checks`);
+}
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  test(`${name}: home, filter the catalog, open a service`, async () => {
+    const { context, page, errors } = await newPage(viewport);
+    try {
+      await page.goto(`${BASE}/`);
+      await assert.doesNotReject(page.getByRole("heading", { level: 1 }).waitFor());
+      assert.match(await page.textContent("main"), /dari 327 aplikasi terintegrasi/);
+      assert.match(await page.textContent("body"), /Data contoh\./);
+      await assertAccessible(page, `${name} home`);
+
+      // Go to the catalog from the navigation and narrow it to health services.
+      await page.getByRole("navigation", { name: "Menu utama" }).getByRole("link", { name: "Layanan" }).click();
+      await page.waitForURL(/\/layanan$/);
+      await page.getByLabel("Kategori").selectOption("kesehatan");
+      await page.getByLabel("Status").selectOption("terintegrasi");
+      await page.getByRole("button", { name: "Terapkan" }).click();
+      await page.waitForURL(/kategori=kesehatan/);
+      const status = await page.getByRole("status").textContent();
+      const found = Number(status.match(/(\d+) layanan ditemukan/)[1]);
+      assert.ok(found > 0 && found < 327, `filtered count ${found}`);
+      const cards = page.locator("ul.cards > li.card");
+      assert.equal(await cards.count(), Math.min(found, 20));
+      for (const badge of await page.locator("ul.cards .badge").allTextContents()) {
+        assert.equal(badge.trim(), "Terintegrasi");
+      }
+      await assertAccessible(page, `${name} catalog`);
+
+      // Open the first service and read its standard.
+      const first = cards.first().getByRole("link");
+      const serviceName = (await first.textContent()).trim();
+      await first.click();
+      await page.waitForURL(/\/layanan\/[A-Z0-9-]+$/);
+      assert.equal((await page.getByRole("heading", { level: 1 }).textContent()).trim(), serviceName);
+      await assert.doesNotReject(page.getByRole("heading", { name: "Standar pelayanan" }).waitFor());
+      await assertAccessible(page, `${name} service`);
+      assert.deepEqual(errors, [], "no script errors");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`${name}: search box, agencies, progress and errors are accessible`, async () => {
+    const { context, page, errors } = await newPage(viewport);
+    try {
+      await page.goto(`${BASE}/`);
+      await page.getByRole("searchbox", { name: "Cari layanan" }).fill("akta kelahiran");
+      await page.getByRole("button", { name: "Cari" }).first().click();
+      await page.waitForURL(/q=akta/);
+      assert.match(await page.textContent("h1"), /akta kelahiran/);
+      await page.goto(`${BASE}/opd`);
+      await assertAccessible(page, `${name} agencies`);
+      await page.goto(`${BASE}/opd/DISDUKCAPIL`);
+      await assertAccessible(page, `${name} agency`);
+      await page.goto(`${BASE}/kemajuan`);
+      assert.ok(await page.locator("svg polyline.line").count() === 1, "chart drawn");
+      await assertAccessible(page, `${name} progress`);
+      const response = await page.goto(`${BASE}/tidak-ada`);
+      assert.equal(response.status(), 404);
+      assert.match(await page.textContent("h1"), /Halaman tidak ditemukan/);
+      await assertAccessible(page, `${name} 404`);
+      await page.goto(`${BASE}/api/v1/docs`);
+      await assertAccessible(page, `${name} API docs`);
+      assert.deepEqual(errors, [], "no script errors");
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("language switch to English and back", async () => {
+  const { context, page } = await newPage(VIEWPORTS.desktop);
+  try {
+    await page.goto(`${BASE}/layanan?kategori=kesehatan`);
+    await page.getByRole("link", { name: "English" }).first().click();
+    await page.waitForURL(/\/layanan\?kategori=kesehatan$/);
+    assert.equal(await page.getAttribute("html", "lang"), "en");
+    assert.match(await page.textContent("h1"), /All services/);
+    await assertAccessible(page, "english catalog");
+    await page.getByRole("link", { name: "Bahasa Indonesia" }).first().click();
+    await page.waitForURL(/\/layanan\?kategori=kesehatan$/);
+    assert.equal(await page.getAttribute("html", "lang"), "id");
+  } finally {
+    await context.close();
+  }
+});
+
+test("installed app: the service worker serves the offline page without a network", async () => {
+  const { context, page } = await newPage(VIEWPORTS.phone);
+  try {
+    await page.goto(`${BASE}/`);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    // The worker claims the page; wait until it controls it before going offline.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 }).catch(async () => {
+      await page.reload();
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+    });
+    await context.setOffline(true);
+    await page.goto(`${BASE}/layanan/tidak-pernah-dibuka`).catch(() => {});
+    assert.match(await page.textContent("h1"), /Anda sedang luring/);
+    await context.setOffline(false);
+  } finally {
+    await context.close();
+  }
+});
+
+test("works without JavaScript: the filter form submits as a plain GET", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: VIEWPORTS.phone, locale: "id-ID" });
+  const page = await context.newPage();
+  try {
+    await page.goto(`${BASE}/layanan`);
+    await page.getByLabel("Pengguna").selectOption("bisnis");
+    await page.getByRole("button", { name: "Terapkan" }).click();
+    await page.waitForURL(/pengguna=bisnis/);
+    assert.match(await page.getByRole("status").textContent(), /\d+ layanan ditemukan/);
+  } finally {
+    await context.close();
+  }
+});
