@@ -107,17 +107,32 @@ mod tests {
 
     #[test]
     fn normalises_case_and_whitespace() {
-        assert_eq!(ServiceCode::parse(" ktp-el ").map(|c| c.0), Ok("KTP-EL".into()));
+        assert_eq!(
+            ServiceCode::parse(" ktp-el ").map(|c| c.0),
+            Ok("KTP-EL".into())
+        );
     }
 
     #[test]
     fn refuses_bad_codes() {
         assert_eq!(ServiceCode::parse("  "), Err(CodeError::Empty));
-        assert_eq!(ServiceCode::parse("1KTP"), Err(CodeError::MustStartWithLetter));
-        assert_eq!(ServiceCode::parse("KTP EL"), Err(CodeError::InvalidCharacter));
-        assert_eq!(ServiceCode::parse("KTP--EL"), Err(CodeError::InvalidCharacter));
+        assert_eq!(
+            ServiceCode::parse("1KTP"),
+            Err(CodeError::MustStartWithLetter)
+        );
+        assert_eq!(
+            ServiceCode::parse("KTP EL"),
+            Err(CodeError::InvalidCharacter)
+        );
+        assert_eq!(
+            ServiceCode::parse("KTP--EL"),
+            Err(CodeError::InvalidCharacter)
+        );
         assert_eq!(ServiceCode::parse("KTP-"), Err(CodeError::InvalidCharacter));
-        assert_eq!(ServiceCode::parse("KTP/EL"), Err(CodeError::InvalidCharacter));
+        assert_eq!(
+            ServiceCode::parse("KTP/EL"),
+            Err(CodeError::InvalidCharacter)
+        );
         assert_eq!(ServiceCode::parse("AKTÄ"), Err(CodeError::InvalidCharacter));
         assert_eq!(
             AgencyCode::parse(&"A".repeat(33)),

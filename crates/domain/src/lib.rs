@@ -11,9 +11,9 @@ pub mod progress;
 pub mod text;
 
 pub use catalog::{
-    format_rupiah,
-    Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem, CategoryName, IntegrationMode, IntegrationStatus, Service,
-    ServiceStandard, StatusChange, TransitionError,
+    Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, CategoryName, IntegrationMode,
+    IntegrationStatus, REQUIRED_COLUMNS, RowProblem, Service, ServiceStandard, StatusChange,
+    TransitionError, format_rupiah,
 };
 pub use code::{AgencyCode, CodeError, ServiceCode};
 pub use link::{LinkError, WebUrl};

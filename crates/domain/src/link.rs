@@ -92,7 +92,10 @@ mod tests {
             url.as_ref().map(WebUrl::as_str),
             Ok("https://disdukcapil.kotabogor.go.id/layanan?x=1")
         );
-        assert_eq!(url.map(|u| u.host().to_string()), Ok("disdukcapil.kotabogor.go.id".into()));
+        assert_eq!(
+            url.map(|u| u.host().to_string()),
+            Ok("disdukcapil.kotabogor.go.id".into())
+        );
     }
 
     #[test]
@@ -100,7 +103,10 @@ mod tests {
         assert_eq!(WebUrl::parse("javascript:alert(1)"), Err(LinkError::Scheme));
         assert_eq!(WebUrl::parse("data:text/html,hi"), Err(LinkError::Scheme));
         assert_eq!(WebUrl::parse("ftp://example.org"), Err(LinkError::Scheme));
-        assert!(matches!(WebUrl::parse("kotabogor.go.id"), Err(LinkError::Malformed(_))));
+        assert!(matches!(
+            WebUrl::parse("kotabogor.go.id"),
+            Err(LinkError::Malformed(_))
+        ));
         assert_eq!(
             WebUrl::parse("https://user:pw@kotabogor.go.id"),
             Err(LinkError::Credentials)

@@ -43,7 +43,9 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
             DemoOutcome::Loaded { agencies, services } => {
                 tracing::info!(agencies, services, "demo city loaded (sample data)");
             }
-            DemoOutcome::AlreadyPopulated => tracing::info!("catalog already has data; demo city not loaded"),
+            DemoOutcome::AlreadyPopulated => {
+                tracing::info!("catalog already has data; demo city not loaded")
+            }
         }
     }
     let web_settings = WebSettings {
@@ -66,10 +68,11 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut drain_rx = stop_rx.clone();
-    let server = axum::serve(listener, app.router.into_make_service()).with_graceful_shutdown(async move {
-        shutdown.await;
-        let _ = stop_tx.send(true);
-    });
+    let server =
+        axum::serve(listener, app.router.into_make_service()).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
     let server = tokio::spawn(async move { server.await });
     let result = tokio::select! {
         joined = server => joined.context("server task")?.context("server"),

@@ -7,7 +7,10 @@ use crate::{Store, StoreError};
 impl Store {
     /// A stored fact, if set.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT value FROM meta WHERE key = $1").bind(key).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(|r| r.try_get::<String, _>("value")).transpose()?)
     }
 

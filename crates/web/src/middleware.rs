@@ -4,12 +4,12 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -26,7 +26,10 @@ const SECURITY_HEADERS: &[(&str, &str)] = &[
     ("x-content-type-options", "nosniff"),
     ("referrer-policy", "strict-origin-when-cross-origin"),
     ("x-frame-options", "DENY"),
-    ("permissions-policy", "camera=(), microphone=(), geolocation=(self)"),
+    (
+        "permissions-policy",
+        "camera=(), microphone=(), geolocation=(self)",
+    ),
     ("cross-origin-opener-policy", "same-origin"),
 ];
 
@@ -37,7 +40,9 @@ pub fn metrics_handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
-                .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0])
+                .set_buckets(&[
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ])
                 .unwrap_or_else(|_| PrometheusBuilder::new());
             match builder.install_recorder() {
                 Ok(handle) => handle,
@@ -68,7 +73,11 @@ async fn record_metrics(request: Request, next: Next) -> Response {
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("handler panicked");
-    (StatusCode::INTERNAL_SERVER_ERROR, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Terjadi kesalahan pada server.")
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Terjadi kesalahan pada server.",
+    )
         .into_response()
 }
 
@@ -76,7 +85,10 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// metrics layer sees the matched route.
 pub fn apply(router: Router) -> Router {
     let mut router = router
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response));
     for (name, value) in SECURITY_HEADERS {
@@ -85,5 +97,7 @@ pub fn apply(router: Router) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    router.layer(from_fn(record_metrics)).layer(TraceLayer::new_for_http())
+    router
+        .layer(from_fn(record_metrics))
+        .layer(TraceLayer::new_for_http())
 }

@@ -39,6 +39,10 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, settings: WebSettings) -> Self {
-        Self { store, settings: Arc::new(settings), metrics: crate::middleware::metrics_handle() }
+        Self {
+            store,
+            settings: Arc::new(settings),
+            metrics: crate::middleware::metrics_handle(),
+        }
     }
 }

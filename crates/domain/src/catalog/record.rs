@@ -108,7 +108,9 @@ impl<'a, F: Fn(&str) -> &'a str> RowReader<'a, F> {
         parse: impl Fn(&str) -> Result<T, E>,
     ) -> Option<T> {
         let raw = self.required(column)?;
-        parse(&raw).map_err(|e| self.problem(column, e.to_string())).ok()
+        parse(&raw)
+            .map_err(|e| self.problem(column, e.to_string()))
+            .ok()
     }
 
     fn url(&mut self, column: &str) -> Option<WebUrl> {
@@ -144,7 +146,11 @@ impl CatalogEntry {
         field: impl Fn(&str) -> &'a str,
         now: DateTime<Utc>,
     ) -> Result<Self, Vec<RowProblem>> {
-        let mut row = RowReader { line, field, problems: Vec::new() };
+        let mut row = RowReader {
+            line,
+            field,
+            problems: Vec::new(),
+        };
         let code = row.parsed("kode", ServiceCode::parse);
         let name = row.required("nama");
         let category = row.parsed("kategori", |raw| {
@@ -153,7 +159,9 @@ impl CatalogEntry {
         let agency = row.parsed("opd_kode", AgencyCode::parse);
         let agency_name = row.text("opd_nama");
         let audience = match row.text("pengguna") {
-            Some(raw) => Audience::parse(&raw).map_err(|e| row.problem("pengguna", e.to_string())).ok(),
+            Some(raw) => Audience::parse(&raw)
+                .map_err(|e| row.problem("pengguna", e.to_string()))
+                .ok(),
             None => Some(Audience::Warga),
         };
         let mode = row.parsed("mode_integrasi", IntegrationMode::parse);
@@ -184,8 +192,15 @@ impl CatalogEntry {
         {
             row.problem("ringkasan", "terlalu panjang (maksimal 300 karakter)");
         }
-        let (Some(code), Some(name), Some(category), Some(agency), Some(audience), Some(mode), Some(status)) =
-            (code, name, category, agency, audience, mode, status)
+        let (
+            Some(code),
+            Some(name),
+            Some(category),
+            Some(agency),
+            Some(audience),
+            Some(mode),
+            Some(status),
+        ) = (code, name, category, agency, audience, mode, status)
         else {
             return Err(row.problems);
         };
@@ -296,8 +311,14 @@ mod tests {
         ])
         .err()
         .unwrap_or_default();
-        let columns: Vec<_> = problems.iter().filter_map(|p| p.column.as_deref()).collect();
-        assert_eq!(columns, vec!["kode", "nama", "mode_integrasi", "url_web", "biaya"]);
+        let columns: Vec<_> = problems
+            .iter()
+            .filter_map(|p| p.column.as_deref())
+            .collect();
+        assert_eq!(
+            columns,
+            vec!["kode", "nama", "mode_integrasi", "url_web", "biaya"]
+        );
         assert!(problems.iter().all(|p| p.line == 7));
         assert_eq!(
             problems[0].to_string(),
@@ -307,11 +328,20 @@ mod tests {
 
     #[test]
     fn row_round_trips() {
-        let Ok(entry) = parse(GOOD) else { panic!("good row refused") };
+        let Ok(entry) = parse(GOOD) else {
+            panic!("good row refused")
+        };
         let row = CatalogEntry::to_row(&entry.service, "Disdukcapil");
-        let map: HashMap<&str, &str> =
-            CATALOG_COLUMNS.iter().copied().zip(row.iter().map(String::as_str)).collect();
-        let again = CatalogEntry::parse(7, |c| map.get(c).copied().unwrap_or(""), entry.service.status_changed_at);
+        let map: HashMap<&str, &str> = CATALOG_COLUMNS
+            .iter()
+            .copied()
+            .zip(row.iter().map(String::as_str))
+            .collect();
+        let again = CatalogEntry::parse(
+            7,
+            |c| map.get(c).copied().unwrap_or(""),
+            entry.service.status_changed_at,
+        );
         assert_eq!(again.map(|e| e.service), Ok(entry.service));
     }
 

@@ -93,7 +93,7 @@ pub fn format_rupiah(amount: i64) -> String {
     let digits = amount.unsigned_abs().to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push('.');
         }
         grouped.push(c);
@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn category_slug() {
         let cat = CategoryName::parse("  Pajak  & Retribusi ");
-        assert_eq!(cat.as_ref().map(CategoryName::as_str), Some("Pajak & Retribusi"));
+        assert_eq!(
+            cat.as_ref().map(CategoryName::as_str),
+            Some("Pajak & Retribusi")
+        );
         assert_eq!(cat.map(|c| c.slug()), Some("pajak-retribusi".into()));
         assert_eq!(CategoryName::parse(" & "), None);
     }

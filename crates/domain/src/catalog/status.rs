@@ -85,10 +85,16 @@ mod tests {
         assert_eq!(Retired.transition(Planned), Ok(Planned));
         assert_eq!(
             Retired.transition(Integrated),
-            Err(TransitionError::NotAllowed { from: Retired, to: Integrated })
+            Err(TransitionError::NotAllowed {
+                from: Retired,
+                to: Integrated
+            })
         );
-        assert_eq!(Integrated.transition(Planned).is_err(), true);
-        assert_eq!(Planned.transition(Planned), Err(TransitionError::Unchanged(Planned)));
+        assert!(Integrated.transition(Planned).is_err());
+        assert_eq!(
+            Planned.transition(Planned),
+            Err(TransitionError::Unchanged(Planned))
+        );
     }
 
     fn status() -> impl Strategy<Value = IntegrationStatus> {

@@ -33,20 +33,31 @@ impl Store {
         Ok(progress)
     }
 
-    async fn grouped_progress(&self, key: &str, name: &str, join: &str) -> Result<Vec<AgencyProgress>, StoreError> {
+    async fn grouped_progress(
+        &self,
+        key: &str,
+        name: &str,
+        join: &str,
+    ) -> Result<Vec<AgencyProgress>, StoreError> {
         let sql = format!(
             "SELECT {key} AS k, {name} AS name, s.status, COUNT(*) AS n FROM services s {join} \
              GROUP BY {key}, {name}, s.status ORDER BY {key}{collate}",
             collate = self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         let mut groups: Vec<AgencyProgress> = Vec::new();
         for row in rows {
             let key = row.text("k")?;
             let status = row.status("status")?;
             let n = row.count("n")?;
             if groups.last().is_none_or(|g| g.key != key) {
-                groups.push(AgencyProgress { key, name: row.text("name")?, progress: Progress::default() });
+                groups.push(AgencyProgress {
+                    key,
+                    name: row.text("name")?,
+                    progress: Progress::default(),
+                });
             }
             if let Some(group) = groups.last_mut() {
                 for _ in 0..n {
@@ -70,17 +81,32 @@ impl Store {
 
     /// Progress per category, by slug.
     pub async fn progress_by_category(&self) -> Result<Vec<AgencyProgress>, StoreError> {
-        self.grouped_progress("c.slug", "c.name", "JOIN categories c ON c.slug = s.category_slug").await
+        self.grouped_progress(
+            "c.slug",
+            "c.name",
+            "JOIN categories c ON c.slug = s.category_slug",
+        )
+        .await
     }
 
     /// Month-by-month progress replayed from the status history, up to `until`.
-    pub async fn progress_history(&self, until: DateTime<Utc>) -> Result<Vec<ProgressPoint>, StoreError> {
-        let rows = sqlx::query("SELECT service_id, changed_at, to_status FROM service_status_changes")
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn progress_history(
+        &self,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<ProgressPoint>, StoreError> {
+        let rows =
+            sqlx::query("SELECT service_id, changed_at, to_status FROM service_status_changes")
+                .fetch_all(&self.pool)
+                .await?;
         let changes = rows
             .iter()
-            .map(|r| Ok((r.try_get::<String, _>("service_id")?, r.time("changed_at")?, r.status("to_status")?)))
+            .map(|r| {
+                Ok((
+                    r.try_get::<String, _>("service_id")?,
+                    r.time("changed_at")?,
+                    r.status("to_status")?,
+                ))
+            })
             .collect::<Result<Vec<(String, DateTime<Utc>, IntegrationStatus)>, StoreError>>()?;
         Ok(progress_over_time(&changes, until))
     }

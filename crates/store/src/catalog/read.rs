@@ -5,7 +5,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::filter::Bind;
-use super::{AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary};
+use super::{
+    AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
+};
 use crate::error::corrupt;
 use crate::rows::Columns;
 use crate::{Store, StoreError};
@@ -66,7 +68,9 @@ pub(crate) fn service(row: &AnyRow) -> Result<Service, StoreError> {
         mode: row.mode("mode")?,
         status: row.status("status")?,
         status_changed_at: row.time("status_changed_at")?,
-        target_year: row.opt_int("target_year")?.and_then(|y| i32::try_from(y).ok()),
+        target_year: row
+            .opt_int("target_year")?
+            .and_then(|y| i32::try_from(y).ok()),
         web_url: row.url("web_url")?,
         android_url: row.url("android_url")?,
         ios_url: row.url("ios_url")?,
@@ -164,8 +168,11 @@ impl Store {
         .iter()
         .map(|r| {
             Ok(StatusChange {
-                from: r.opt_text("from_status")?
-                    .map(|s| domain::IntegrationStatus::parse(&s).map_err(|e| corrupt("from_status", e)))
+                from: r
+                    .opt_text("from_status")?
+                    .map(|s| {
+                        domain::IntegrationStatus::parse(&s).map_err(|e| corrupt("from_status", e))
+                    })
                     .transpose()?,
                 to: r.status("to_status")?,
                 at: r.time("changed_at")?,
@@ -189,8 +196,12 @@ impl Store {
             "SELECT {FULL_SERVICE_COLUMNS} {FROM_SERVICES} ORDER BY s.code{}",
             self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((service(r)?, r.text("agency_name")?))).collect()
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((service(r)?, r.text("agency_name")?)))
+            .collect()
     }
 
     /// Every agency with its counts, by name.
@@ -202,7 +213,9 @@ impl Store {
              FROM agencies a ORDER BY a.sort_key{}",
             self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(AgencySummary {
@@ -242,7 +255,9 @@ impl Store {
              FROM categories c ORDER BY c.slug{}",
             self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(CategorySummary {
@@ -252,13 +267,17 @@ impl Store {
                     integrated: r.count("integrated")?,
                 })
             })
-            .filter(|c: &Result<CategorySummary, StoreError>| c.as_ref().map_or(true, |c| c.services > 0))
+            .filter(|c: &Result<CategorySummary, StoreError>| {
+                c.as_ref().map_or(true, |c| c.services > 0)
+            })
             .collect()
     }
 
     /// Whether the catalog has no services at all (a fresh install).
     pub async fn catalog_is_empty(&self) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM services").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM services")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.count("n")? == 0)
     }
 

@@ -8,7 +8,11 @@ use crate::rows::{Columns, json_list, new_id, sort_key, ts};
 use crate::{Store, StoreError};
 
 /// Adds or updates an agency by code; returns its id.
-pub(crate) async fn upsert_agency(conn: &mut AnyConnection, agency: &Agency, now: DateTime<Utc>) -> Result<String, StoreError> {
+pub(crate) async fn upsert_agency(
+    conn: &mut AnyConnection,
+    agency: &Agency,
+    now: DateTime<Utc>,
+) -> Result<String, StoreError> {
     let row = sqlx::query(
         "INSERT INTO agencies (id, code, name, short_name, kind, address, phone, email, website, sort_key, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
@@ -30,12 +34,18 @@ pub(crate) async fn upsert_agency(conn: &mut AnyConnection, agency: &Agency, now
     .bind(ts(now))
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.text("id")?)
+    row.text("id")
 }
 
 /// The id of an agency, if it exists.
-pub(crate) async fn agency_id(conn: &mut AnyConnection, code: &str) -> Result<Option<String>, StoreError> {
-    let row = sqlx::query("SELECT id FROM agencies WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?;
+pub(crate) async fn agency_id(
+    conn: &mut AnyConnection,
+    code: &str,
+) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT id FROM agencies WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(|r| r.text("id")).transpose()
 }
 
@@ -48,10 +58,14 @@ pub(crate) async fn service_state(
         .bind(code.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| Ok((r.text("id")?, r.status("status")?))).transpose()
+    row.map(|r| Ok((r.text("id")?, r.status("status")?)))
+        .transpose()
 }
 
-async fn ensure_category(conn: &mut AnyConnection, category: &CategoryName) -> Result<String, StoreError> {
+async fn ensure_category(
+    conn: &mut AnyConnection,
+    category: &CategoryName,
+) -> Result<String, StoreError> {
     let slug = category.slug();
     sqlx::query("INSERT INTO categories (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO UPDATE SET name = excluded.name")
         .bind(slug.as_str())
@@ -149,7 +163,7 @@ pub(crate) async fn upsert_service(
     .bind(ts(now))
     .fetch_one(&mut *conn)
     .await?;
-    Ok(row.text("id")?)
+    row.text("id")
 }
 
 /// Sets a service's status and records the change in its history.
@@ -168,7 +182,9 @@ pub(crate) async fn change_status(
 }
 
 pub(crate) async fn bump_revision(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    sqlx::query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *conn).await?;
+    sqlx::query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -191,7 +207,11 @@ impl Store {
             .bind(code.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if done.rows_affected() == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Sets how often services were opened (used by the demo city's sample figures).
@@ -210,11 +230,22 @@ impl Store {
 
     /// Replaces a service's status history (oldest first) and sets its status to the
     /// last entry. For loading historical data such as the demo city's programme timeline.
-    pub async fn replace_status_history(&self, code: &ServiceCode, history: &[StatusChange]) -> Result<(), StoreError> {
-        let Some(last) = history.last() else { return Ok(()) };
+    pub async fn replace_status_history(
+        &self,
+        code: &ServiceCode,
+        history: &[StatusChange],
+    ) -> Result<(), StoreError> {
+        let Some(last) = history.last() else {
+            return Ok(());
+        };
         let mut tx = self.pool.begin().await?;
-        let (id, _) = service_state(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
-        sqlx::query("DELETE FROM service_status_changes WHERE service_id = $1").bind(id.as_str()).execute(&mut *tx).await?;
+        let (id, _) = service_state(&mut tx, code)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        sqlx::query("DELETE FROM service_status_changes WHERE service_id = $1")
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
         for change in &history[..history.len() - 1] {
             record_change(&mut tx, &id, change).await?;
         }

@@ -12,20 +12,39 @@ use crate::state::AppState;
 #[utoipa::path(
     get,
     path = "/api/v1/progress",
+    operation_id = "getProgress",
     tag = "kemajuan",
     responses((status = 200, description = "Progress of the programme", body = ProgressReport))
 )]
 pub async fn show(State(state): State<AppState>) -> Result<Json<ProgressReport>, ApiError> {
     let store = &state.store;
     let overall = store.progress().await?;
-    let group = |g: &store::AgencyProgress| GroupProgress { key: g.key.clone(), name: g.name.clone(), counts: (&g.progress).into() };
-    let by_agency = store.progress_by_agency().await?.iter().map(group).collect();
-    let by_category = store.progress_by_category().await?.iter().map(group).collect();
+    let group = |g: &store::AgencyProgress| GroupProgress {
+        key: g.key.clone(),
+        name: g.name.clone(),
+        counts: (&g.progress).into(),
+    };
+    let by_agency = store
+        .progress_by_agency()
+        .await?
+        .iter()
+        .map(group)
+        .collect();
+    let by_category = store
+        .progress_by_category()
+        .await?
+        .iter()
+        .map(group)
+        .collect();
     let history = store
         .progress_history(Utc::now())
         .await?
         .iter()
-        .map(|p| MonthPoint { month: p.month.format("%Y-%m").to_string(), integrated: p.integrated, total: p.total })
+        .map(|p| MonthPoint {
+            month: p.month.format("%Y-%m").to_string(),
+            integrated: p.integrated,
+            total: p.total,
+        })
         .collect();
     Ok(Json(ProgressReport {
         counts: Counts::from(&overall),

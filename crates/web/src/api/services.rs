@@ -38,6 +38,7 @@ pub struct ListParams {
 #[utoipa::path(
     get,
     path = "/api/v1/services",
+    operation_id = "listServices",
     tag = "katalog",
     params(ListParams),
     responses(
@@ -45,9 +46,16 @@ pub struct ListParams {
         (status = 400, description = "A parameter is invalid or unknown", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ServiceList>, ApiError> {
-    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Api).map_err(ApiError::InvalidParameters)?;
-    let page = state.store.list_services(&query.filter, query.page()).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<ServiceList>, ApiError> {
+    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Api)
+        .map_err(ApiError::InvalidParameters)?;
+    let page = state
+        .store
+        .list_services(&query.filter, query.page())
+        .await?;
     Ok(Json(ServiceList {
         items: page.items.iter().map(ServiceItem::from).collect(),
         page: page.page,
@@ -61,6 +69,7 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
 #[utoipa::path(
     get,
     path = "/api/v1/services/{code}",
+    operation_id = "getService",
     tag = "katalog",
     params(("code" = String, Path, description = "Service code, e.g. `KTP-EL` (case-insensitive)")),
     responses(
@@ -68,8 +77,12 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         (status = 404, description = "No service with that code", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn show(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<ServiceFull>, ApiError> {
-    let parsed = ServiceCode::parse(&code).map_err(|_| ApiError::not_found("layanan", code.clone()))?;
+pub async fn show(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<ServiceFull>, ApiError> {
+    let parsed =
+        ServiceCode::parse(&code).map_err(|_| ApiError::not_found("layanan", code.clone()))?;
     match state.store.service(&parsed).await {
         Ok(detail) => Ok(Json(ServiceFull::from(&detail))),
         Err(StoreError::NotFound) => Err(ApiError::not_found("layanan", code)),

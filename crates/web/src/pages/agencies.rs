@@ -30,7 +30,11 @@ struct AgenciesPage {
 
 pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
-    let agencies = state.store.list_agencies().await.map_err(PageError::store(ctx.lang))?;
+    let agencies = state
+        .store
+        .list_agencies()
+        .await
+        .map_err(PageError::store(ctx.lang))?;
     let page = AgenciesPage {
         l: ctx.layout(&state, &t.get("agencies-title"), Nav::Agencies),
         count_line: t.count("agencies-count", agencies.len() as u64),
@@ -43,7 +47,10 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
                 kind: kind_label(t, a.agency.kind),
                 counts: t.args(
                     "agency-counts",
-                    &[("integrated", a.integrated.to_string()), ("total", a.services.to_string())],
+                    &[
+                        ("integrated", a.integrated.to_string()),
+                        ("total", a.services.to_string()),
+                    ],
                 ),
                 integrated: a.integrated,
                 services: a.services,
@@ -71,12 +78,23 @@ struct AgencyPage {
     services: Vec<ServiceCard>,
 }
 
-pub async fn page(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<String>) -> Result<Html<String>, PageError> {
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Path(code): Path<String>,
+) -> Result<Html<String>, PageError> {
     let lang = ctx.lang;
     let t = ctx.tr();
     let code = AgencyCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
-    let summary = state.store.agency(&code).await.map_err(PageError::store(lang))?;
-    let filter = ServiceFilter { agency: Some(code), ..Default::default() };
+    let summary = state
+        .store
+        .agency(&code)
+        .await
+        .map_err(PageError::store(lang))?;
+    let filter = ServiceFilter {
+        agency: Some(code),
+        ..Default::default()
+    };
     let services = state
         .store
         .list_services(&filter, Page::new(1, Page::MAX_SIZE))
@@ -93,14 +111,25 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, Path(code): Path<
         address: opt(&a.address),
         phone: opt(&a.phone),
         email: opt(&a.email),
-        website: a.website.as_ref().map(ToString::to_string).unwrap_or_default(),
+        website: a
+            .website
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
         counts: t.args(
             "agency-counts",
-            &[("integrated", summary.integrated.to_string()), ("total", summary.services.to_string())],
+            &[
+                ("integrated", summary.integrated.to_string()),
+                ("total", summary.services.to_string()),
+            ],
         ),
         integrated: summary.integrated,
         total: summary.services,
-        services: services.items.iter().map(|s| ServiceCard::new(t, s)).collect(),
+        services: services
+            .items
+            .iter()
+            .map(|s| ServiceCard::new(t, s))
+            .collect(),
     };
     render(lang, &page)
 }

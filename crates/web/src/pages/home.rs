@@ -51,7 +51,10 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
         target_year: state.settings.programme_target_year,
         progress_line: t.args(
             "progress-line",
-            &[("integrated", progress.integrated.to_string()), ("target", target.to_string())],
+            &[
+                ("integrated", progress.integrated.to_string()),
+                ("target", target.to_string()),
+            ],
         ),
         percent: format!("{:.1}", progress.percent_of(target)),
     };
