@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod catalog;
 mod error;
 mod i18n;
 mod middleware;

@@ -33,13 +33,17 @@ impl Default for WebSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Cached catalog reads; handlers read the catalog through this.
+    pub catalog: crate::catalog::Catalog,
     pub settings: Arc<WebSettings>,
     pub(crate) metrics: PrometheusHandle,
 }
 
 impl AppState {
+    /// Builds the state; call inside a Tokio runtime (the catalog cache starts a watcher).
     pub fn new(store: Store, settings: WebSettings) -> Self {
         Self {
+            catalog: crate::catalog::Catalog::new(store.clone()),
             store,
             settings: Arc::new(settings),
             metrics: crate::middleware::metrics_handle(),

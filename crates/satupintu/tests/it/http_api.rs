@@ -233,3 +233,26 @@ on_shared_demo!(openapi_document_describes_the_api, |base| {
         );
     }
 });
+
+crate::on_both_backends!(catalog_changes_reach_the_api_promptly, |db| {
+    use std::time::{Duration, Instant};
+    let settings = db.settings.clone();
+    let app = crate::helpers::TestApp::spawn(db, true).await;
+    let total = |app: &crate::helpers::TestApp| {
+        let url = app.url("/api/v1/services?per_page=1");
+        async move { get_json(&url).await.2["total"].as_u64().unwrap() }
+    };
+    assert_eq!(total(&app).await, 327);
+    // Another process (here: a second connection, as `satupintu import` would be) changes
+    // the catalog; the cached answer must follow within a few seconds.
+    let other = satupintu::app::open_store(&settings).await.unwrap();
+    let csv = "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi\nLAYANAN-BARU,Layanan Baru,Sosial,DINSOS,link,direncanakan\n";
+    let entries = interchange::read_catalog_bytes(csv.as_bytes(), interchange::Format::Csv, chrono::Utc::now()).unwrap();
+    other.import_catalog(&entries, chrono::Utc::now(), |_| {}).await.unwrap();
+    other.close().await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while total(&app).await != 328 {
+        assert!(Instant::now() < deadline, "the API still shows the old catalog after 10 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+});

@@ -4,7 +4,7 @@ use domain::{AgencyCode, Audience, IntegrationMode, IntegrationStatus};
 use serde::Serialize;
 
 /// What the catalog list is narrowed to. Empty fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ServiceFilter {
     /// Category slug.
     pub category: Option<String>,
@@ -18,7 +18,7 @@ pub struct ServiceFilter {
 }
 
 /// A 1-based page of a list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Page {
     pub number: u64,
     pub size: u64,

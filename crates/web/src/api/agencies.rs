@@ -18,7 +18,7 @@ use crate::state::AppState;
     responses((status = 200, description = "All agencies", body = Vec<AgencyItem>))
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<AgencyItem>>, ApiError> {
-    let agencies = state.store.list_agencies().await?;
+    let agencies = state.catalog.list_agencies().await?;
     Ok(Json(agencies.iter().map(AgencyItem::from).collect()))
 }
 
@@ -39,7 +39,7 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Json<AgencyFull>, ApiError> {
     let parsed = AgencyCode::parse(&code).map_err(|_| ApiError::not_found("OPD", code.clone()))?;
-    let agency = match state.store.agency(&parsed).await {
+    let agency = match state.catalog.agency(&parsed).await {
         Ok(agency) => agency,
         Err(StoreError::NotFound) => return Err(ApiError::not_found("OPD", code)),
         Err(e) => return Err(e.into()),
@@ -62,7 +62,7 @@ pub async fn show(
         page += 1;
     }
     Ok(Json(AgencyFull {
-        agency: AgencyItem::from(&agency),
+        agency: AgencyItem::from(&*agency),
         service_list: items,
     }))
 }
@@ -78,6 +78,6 @@ pub async fn show(
 pub async fn categories(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<CategoryItem>>, ApiError> {
-    let categories = state.store.list_categories().await?;
+    let categories = state.catalog.list_categories().await?;
     Ok(Json(categories.iter().map(CategoryItem::from).collect()))
 }

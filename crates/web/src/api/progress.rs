@@ -17,7 +17,7 @@ use crate::state::AppState;
     responses((status = 200, description = "Progress of the programme", body = ProgressReport))
 )]
 pub async fn show(State(state): State<AppState>) -> Result<Json<ProgressReport>, ApiError> {
-    let store = &state.store;
+    let store = &state.catalog;
     let overall = store.progress().await?;
     let group = |g: &store::AgencyProgress| GroupProgress {
         key: g.key.clone(),
@@ -47,7 +47,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Json<ProgressReport>,
         })
         .collect();
     Ok(Json(ProgressReport {
-        counts: Counts::from(&overall),
+        counts: Counts::from(&*overall),
         target: state.settings.programme_target,
         target_year: state.settings.programme_target_year,
         percent_of_target: overall.percent_of(state.settings.programme_target),

@@ -53,7 +53,7 @@ pub async fn list(
     let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Api)
         .map_err(ApiError::InvalidParameters)?;
     let page = state
-        .store
+        .catalog
         .list_services(&query.filter, query.page())
         .await?;
     Ok(Json(ServiceList {
@@ -83,8 +83,8 @@ pub async fn show(
 ) -> Result<Json<ServiceFull>, ApiError> {
     let parsed =
         ServiceCode::parse(&code).map_err(|_| ApiError::not_found("layanan", code.clone()))?;
-    match state.store.service(&parsed).await {
-        Ok(detail) => Ok(Json(ServiceFull::from(&detail))),
+    match state.catalog.service(&parsed).await {
+        Ok(detail) => Ok(Json(ServiceFull::from(&*detail))),
         Err(StoreError::NotFound) => Err(ApiError::not_found("layanan", code)),
         Err(e) => Err(e.into()),
     }

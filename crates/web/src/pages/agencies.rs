@@ -31,7 +31,7 @@ struct AgenciesPage {
 pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let agencies = state
-        .store
+        .catalog
         .list_agencies()
         .await
         .map_err(PageError::store(ctx.lang))?;
@@ -87,7 +87,7 @@ pub async fn page(
     let t = ctx.tr();
     let code = AgencyCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
     let summary = state
-        .store
+        .catalog
         .agency(&code)
         .await
         .map_err(PageError::store(lang))?;
@@ -96,7 +96,7 @@ pub async fn page(
         ..Default::default()
     };
     let services = state
-        .store
+        .catalog
         .list_services(&filter, Page::new(1, Page::MAX_SIZE))
         .await
         .map_err(PageError::store(lang))?;

@@ -116,7 +116,7 @@ pub async fn page(
                 .join("; ");
             PageError::bad_request(lang, detail)
         })?;
-    let store = &state.store;
+    let store = &state.catalog;
     let results = store
         .list_services(&query.filter, query.page())
         .await

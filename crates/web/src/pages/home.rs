@@ -29,7 +29,7 @@ struct HomePage {
 
 pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
-    let store = &state.store;
+    let store = &state.catalog;
     let fail = PageError::store;
     let categories = store.list_categories().await.map_err(fail(ctx.lang))?;
     let popular = store.popular_services(8).await.map_err(fail(ctx.lang))?;

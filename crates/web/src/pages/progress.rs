@@ -139,7 +139,7 @@ fn rows(t: Tr, groups: &[store::AgencyProgress], categories: bool) -> Vec<Row> {
 pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let lang = ctx.lang;
-    let store = &state.store;
+    let store = &state.catalog;
     let overall = store.progress().await.map_err(PageError::store(lang))?;
     let history = store
         .progress_history(Utc::now())

@@ -115,7 +115,7 @@ pub async fn page(
     let t = ctx.tr();
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
     let detail = state
-        .store
+        .catalog
         .service(&code)
         .await
         .map_err(PageError::store(lang))?;
@@ -208,14 +208,14 @@ pub async fn open(
     let lang = ctx.lang;
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
     let detail = state
-        .store
+        .catalog
         .service(&code)
         .await
         .map_err(PageError::store(lang))?;
     let service = &detail.service;
     let target = match (&service.web_url, service.is_available()) {
         (Some(url), true) => {
-            if let Err(e) = state.store.record_open(&code).await {
+            if let Err(e) = state.catalog.record_open(&code).await {
                 // Counting is secondary: the person still gets to the application.
                 tracing::warn!(error = %e, %code, "could not count an open");
             }
