@@ -32,9 +32,7 @@ fn normalise(raw: &str, max: usize) -> Result<String, CodeError> {
     if !code.starts_with(|c: char| c.is_ascii_uppercase()) {
         return Err(CodeError::MustStartWithLetter);
     }
-    let valid_chars = code
-        .chars()
-        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+    let valid_chars = code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
     if !valid_chars || code.ends_with('-') || code.contains("--") {
         return Err(CodeError::InvalidCharacter);
     }
@@ -107,37 +105,19 @@ mod tests {
 
     #[test]
     fn normalises_case_and_whitespace() {
-        assert_eq!(
-            ServiceCode::parse(" ktp-el ").map(|c| c.0),
-            Ok("KTP-EL".into())
-        );
+        assert_eq!(ServiceCode::parse(" ktp-el ").map(|c| c.0), Ok("KTP-EL".into()));
     }
 
     #[test]
     fn refuses_bad_codes() {
         assert_eq!(ServiceCode::parse("  "), Err(CodeError::Empty));
-        assert_eq!(
-            ServiceCode::parse("1KTP"),
-            Err(CodeError::MustStartWithLetter)
-        );
-        assert_eq!(
-            ServiceCode::parse("KTP EL"),
-            Err(CodeError::InvalidCharacter)
-        );
-        assert_eq!(
-            ServiceCode::parse("KTP--EL"),
-            Err(CodeError::InvalidCharacter)
-        );
+        assert_eq!(ServiceCode::parse("1KTP"), Err(CodeError::MustStartWithLetter));
+        assert_eq!(ServiceCode::parse("KTP EL"), Err(CodeError::InvalidCharacter));
+        assert_eq!(ServiceCode::parse("KTP--EL"), Err(CodeError::InvalidCharacter));
         assert_eq!(ServiceCode::parse("KTP-"), Err(CodeError::InvalidCharacter));
-        assert_eq!(
-            ServiceCode::parse("KTP/EL"),
-            Err(CodeError::InvalidCharacter)
-        );
+        assert_eq!(ServiceCode::parse("KTP/EL"), Err(CodeError::InvalidCharacter));
         assert_eq!(ServiceCode::parse("AKTÄ"), Err(CodeError::InvalidCharacter));
-        assert_eq!(
-            AgencyCode::parse(&"A".repeat(33)),
-            Err(CodeError::TooLong { max: 32 })
-        );
+        assert_eq!(AgencyCode::parse(&"A".repeat(33)), Err(CodeError::TooLong { max: 32 }));
         assert!(AgencyCode::parse(&"A".repeat(32)).is_ok());
     }
 

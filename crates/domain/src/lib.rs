@@ -11,9 +11,8 @@ pub mod progress;
 pub mod text;
 
 pub use catalog::{
-    Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, CategoryName, IntegrationMode,
-    IntegrationStatus, REQUIRED_COLUMNS, RowProblem, Service, ServiceStandard, StatusChange,
-    TransitionError, format_rupiah,
+    Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, CategoryName, IntegrationMode, IntegrationStatus,
+    REQUIRED_COLUMNS, RowProblem, Service, ServiceStandard, StatusChange, TransitionError, format_rupiah,
 };
 pub use code::{AgencyCode, CodeError, ServiceCode};
 pub use link::{LinkError, WebUrl};

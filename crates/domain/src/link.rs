@@ -43,11 +43,7 @@ impl WebUrl {
 
     /// Parses an optional field: blank means absent.
     pub fn parse_optional(raw: &str) -> Result<Option<Self>, LinkError> {
-        if raw.trim().is_empty() {
-            Ok(None)
-        } else {
-            Self::parse(raw).map(Some)
-        }
+        if raw.trim().is_empty() { Ok(None) } else { Self::parse(raw).map(Some) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -88,14 +84,8 @@ mod tests {
     #[test]
     fn accepts_web_links() {
         let url = WebUrl::parse(" https://disdukcapil.kotabogor.go.id/layanan?x=1 ");
-        assert_eq!(
-            url.as_ref().map(WebUrl::as_str),
-            Ok("https://disdukcapil.kotabogor.go.id/layanan?x=1")
-        );
-        assert_eq!(
-            url.map(|u| u.host().to_string()),
-            Ok("disdukcapil.kotabogor.go.id".into())
-        );
+        assert_eq!(url.as_ref().map(WebUrl::as_str), Ok("https://disdukcapil.kotabogor.go.id/layanan?x=1"));
+        assert_eq!(url.map(|u| u.host().to_string()), Ok("disdukcapil.kotabogor.go.id".into()));
     }
 
     #[test]
@@ -103,14 +93,8 @@ mod tests {
         assert_eq!(WebUrl::parse("javascript:alert(1)"), Err(LinkError::Scheme));
         assert_eq!(WebUrl::parse("data:text/html,hi"), Err(LinkError::Scheme));
         assert_eq!(WebUrl::parse("ftp://example.org"), Err(LinkError::Scheme));
-        assert!(matches!(
-            WebUrl::parse("kotabogor.go.id"),
-            Err(LinkError::Malformed(_))
-        ));
-        assert_eq!(
-            WebUrl::parse("https://user:pw@kotabogor.go.id"),
-            Err(LinkError::Credentials)
-        );
+        assert!(matches!(WebUrl::parse("kotabogor.go.id"), Err(LinkError::Malformed(_))));
+        assert_eq!(WebUrl::parse("https://user:pw@kotabogor.go.id"), Err(LinkError::Credentials));
         assert_eq!(WebUrl::parse_optional("  "), Ok(None));
     }
 

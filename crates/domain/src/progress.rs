@@ -64,11 +64,7 @@ fn month_start(at: DateTime<Utc>) -> NaiveDate {
 }
 
 fn next_month(month: NaiveDate) -> NaiveDate {
-    let (y, m) = if month.month() == 12 {
-        (month.year() + 1, 1)
-    } else {
-        (month.year(), month.month() + 1)
-    };
+    let (y, m) = if month.month() == 12 { (month.year() + 1, 1) } else { (month.year(), month.month() + 1) };
     NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(NaiveDate::MAX)
 }
 
@@ -101,11 +97,7 @@ pub fn progress_over_time<K: Eq + Hash + Clone>(
             }
             counts.add(*status);
         }
-        points.push(ProgressPoint {
-            month,
-            integrated: counts.integrated,
-            total: counts.total,
-        });
+        points.push(ProgressPoint { month, integrated: counts.integrated, total: counts.total });
         month = end;
     }
     points
@@ -131,18 +123,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(y, m, d, 12, 0, 0)
-            .single()
-            .unwrap_or_default()
+        Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).single().unwrap_or_default()
     }
 
     #[test]
     fn percent_is_rounded_and_safe() {
-        let p = Progress {
-            integrated: 148,
-            total: 327,
-            ..Default::default()
-        };
+        let p = Progress { integrated: 148, total: 327, ..Default::default() };
         assert_eq!(p.percent(), 45.3);
         assert_eq!(Progress::default().percent(), 0.0);
         assert_eq!(p.percent_of(100), 100.0);
@@ -157,10 +143,7 @@ mod tests {
             ("B", at(2024, 3, 31), Retired),
         ];
         let points = progress_over_time(&changes, at(2024, 4, 2));
-        let summary: Vec<_> = points
-            .iter()
-            .map(|p| (p.month.month(), p.integrated, p.total))
-            .collect();
+        let summary: Vec<_> = points.iter().map(|p| (p.month.month(), p.integrated, p.total)).collect();
         assert_eq!(summary, vec![(1, 0, 2), (2, 0, 2), (3, 1, 1), (4, 1, 1)]);
     }
 

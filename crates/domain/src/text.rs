@@ -18,11 +18,7 @@ pub fn slugify(name: &str) -> String {
 
 /// Splits a `;`-separated list field, trimming items and dropping empty ones.
 pub fn split_list(raw: &str) -> Vec<String> {
-    raw.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    raw.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// Collapses runs of whitespace and trims: names typed in spreadsheets carry stray spaces.

@@ -7,9 +7,7 @@
 mod read;
 mod write;
 
-pub use read::{
-    AGENCY_COLUMNS, read_agencies, read_agencies_bytes, read_catalog, read_catalog_bytes,
-};
+pub use read::{AGENCY_COLUMNS, read_agencies, read_agencies_bytes, read_catalog, read_catalog_bytes};
 pub use write::{write_catalog, write_catalog_bytes};
 
 use std::path::Path;
@@ -26,11 +24,7 @@ pub enum Format {
 impl Format {
     /// The format named by a file's extension (case-insensitive).
     pub fn from_path(path: &Path) -> Result<Self, InterchangeError> {
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .unwrap_or_default();
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
         match ext.as_str() {
             "csv" => Ok(Self::Csv),
             "xlsx" => Ok(Self::Xlsx),

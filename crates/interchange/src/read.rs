@@ -6,10 +6,7 @@ use std::path::Path;
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
 use domain::text::tidy;
-use domain::{
-    Agency, AgencyCode, AgencyKind, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem,
-    WebUrl,
-};
+use domain::{Agency, AgencyCode, AgencyKind, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem, WebUrl};
 
 use crate::{Format, InterchangeError};
 
@@ -20,10 +17,7 @@ struct Table {
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Table, InterchangeError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
     let header = reader.headers()?.iter().map(str::to_string).collect();
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -49,29 +43,19 @@ fn cell_text(cell: &Data) -> String {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, InterchangeError> {
-    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes))
-        .map_err(|e| InterchangeError::XlsxRead(e.to_string()))?;
+    let mut workbook = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| InterchangeError::XlsxRead(e.to_string()))?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or_else(|| InterchangeError::XlsxRead("the workbook has no sheet".into()))?
         .map_err(|e| InterchangeError::XlsxRead(e.to_string()))?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
-    let mut rows = range.rows().enumerate().map(|(i, cells)| {
-        (
-            first_row + i + 1,
-            cells.iter().map(cell_text).collect::<Vec<_>>(),
-        )
-    });
+    let mut rows =
+        range.rows().enumerate().map(|(i, cells)| (first_row + i + 1, cells.iter().map(cell_text).collect::<Vec<_>>()));
     let Some((_, header)) = rows.next() else {
-        return Ok(Table {
-            header: Vec::new(),
-            rows: Vec::new(),
-        });
+        return Ok(Table { header: Vec::new(), rows: Vec::new() });
     };
     // Trailing formatted-but-empty rows are common in spreadsheets; they are not data.
-    let rows = rows
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()))
-        .collect();
+    let rows = rows.filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty())).collect();
     Ok(Table { header, rows })
 }
 
@@ -83,11 +67,7 @@ fn check_header(
 ) -> Result<HashMap<&'static str, usize>, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let mut positions = HashMap::new();
-    let problem = |column: &str, reason: String| RowProblem {
-        line: 1,
-        column: Some(column.to_string()),
-        reason,
-    };
+    let problem = |column: &str, reason: String| RowProblem { line: 1, column: Some(column.to_string()), reason };
     for (i, raw) in header.iter().enumerate() {
         let name = raw.trim().trim_start_matches('\u{feff}').to_lowercase();
         if name.is_empty() {
@@ -99,13 +79,8 @@ fn check_header(
                     problems.push(problem(column, "kolom muncul lebih dari sekali".into()));
                 }
             }
-            None => problems.push(problem(
-                raw.trim(),
-                format!(
-                    "kolom tidak dikenal; kolom yang diterima: {}",
-                    columns.join(", ")
-                ),
-            )),
+            None => problems
+                .push(problem(raw.trim(), format!("kolom tidak dikenal; kolom yang diterima: {}", columns.join(", ")))),
         }
     }
     for required in required_columns {
@@ -113,16 +88,12 @@ fn check_header(
             problems.push(problem(required, "kolom wajib tidak ada".into()));
         }
     }
-    if problems.is_empty() {
-        Ok(positions)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(positions) } else { Err(problems) }
 }
 
 fn entries(table: Table, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>, InterchangeError> {
-    let positions = check_header(&table.header, CATALOG_COLUMNS, REQUIRED_COLUMNS)
-        .map_err(InterchangeError::Problems)?;
+    let positions =
+        check_header(&table.header, CATALOG_COLUMNS, REQUIRED_COLUMNS).map_err(InterchangeError::Problems)?;
     let mut problems = Vec::new();
     let mut entries = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -136,12 +107,7 @@ fn entries(table: Table, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>, Interc
             });
             continue;
         }
-        let field = |column: &str| {
-            positions
-                .get(column)
-                .and_then(|i| cells.get(*i))
-                .map_or("", String::as_str)
-        };
+        let field = |column: &str| positions.get(column).and_then(|i| cells.get(*i)).map_or("", String::as_str);
         match CatalogEntry::parse(*line, field, now) {
             Ok(entry) => {
                 let code = entry.service.code.to_string();
@@ -167,10 +133,7 @@ fn entries(table: Table, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>, Interc
 }
 
 /// Reads and checks a catalog file; `now` dates statuses set by it.
-pub fn read_catalog(
-    path: &Path,
-    now: DateTime<Utc>,
-) -> Result<Vec<CatalogEntry>, InterchangeError> {
+pub fn read_catalog(path: &Path, now: DateTime<Utc>) -> Result<Vec<CatalogEntry>, InterchangeError> {
     let format = Format::from_path(path)?;
     let bytes = std::fs::read(path)?;
     read_catalog_bytes(&bytes, format, now)
@@ -193,16 +156,7 @@ fn read_table(bytes: &[u8], format: Format) -> Result<Table, InterchangeError> {
 }
 
 /// The columns of an agency file.
-pub const AGENCY_COLUMNS: &[&str] = &[
-    "kode",
-    "nama",
-    "singkatan",
-    "jenis",
-    "alamat",
-    "telepon",
-    "email",
-    "situs_web",
-];
+pub const AGENCY_COLUMNS: &[&str] = &["kode", "nama", "singkatan", "jenis", "alamat", "telepon", "email", "situs_web"];
 const AGENCY_REQUIRED: &[&str] = &["kode", "nama"];
 
 /// Reads and checks an agency (OPD) file: `kode, nama` required; `jenis` is guessed from
@@ -215,42 +169,26 @@ pub fn read_agencies(path: &Path) -> Result<Vec<Agency>, InterchangeError> {
 /// Reads and checks an agency file from memory.
 pub fn read_agencies_bytes(bytes: &[u8], format: Format) -> Result<Vec<Agency>, InterchangeError> {
     let table = read_table(bytes, format)?;
-    let positions = check_header(&table.header, AGENCY_COLUMNS, AGENCY_REQUIRED)
-        .map_err(InterchangeError::Problems)?;
+    let positions = check_header(&table.header, AGENCY_COLUMNS, AGENCY_REQUIRED).map_err(InterchangeError::Problems)?;
     let mut problems = Vec::new();
     let mut agencies: Vec<Agency> = Vec::new();
     for (line, cells) in &table.rows {
-        let field = |column: &str| {
-            positions
-                .get(column)
-                .and_then(|i| cells.get(*i))
-                .map_or("", |s| s.trim())
-        };
+        let field = |column: &str| positions.get(column).and_then(|i| cells.get(*i)).map_or("", |s| s.trim());
         let opt = |column: &str| Some(tidy(field(column))).filter(|s| !s.is_empty());
         let mut problem = |column: &str, reason: String| {
-            problems.push(RowProblem {
-                line: *line,
-                column: Some(column.into()),
-                reason,
-            })
+            problems.push(RowProblem { line: *line, column: Some(column.into()), reason })
         };
-        let code = AgencyCode::parse(field("kode"))
-            .map_err(|e| problem("kode", e.to_string()))
-            .ok();
+        let code = AgencyCode::parse(field("kode")).map_err(|e| problem("kode", e.to_string())).ok();
         let name = opt("nama");
         if name.is_none() {
             problem("nama", "wajib diisi".into());
         }
         let kind = match opt("jenis") {
-            Some(raw) => AgencyKind::parse(&raw)
-                .map_err(|e| problem("jenis", e.to_string()))
-                .ok(),
+            Some(raw) => AgencyKind::parse(&raw).map_err(|e| problem("jenis", e.to_string())).ok(),
             None => name.as_deref().map(AgencyKind::infer_from_name),
         };
-        let website = WebUrl::parse_optional(field("situs_web"))
-            .map_err(|e| problem("situs_web", e.to_string()))
-            .ok()
-            .flatten();
+        let website =
+            WebUrl::parse_optional(field("situs_web")).map_err(|e| problem("situs_web", e.to_string())).ok().flatten();
         if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
             if agencies.iter().any(|a| a.code == code) {
                 problem("kode", format!("kode {code} muncul lebih dari sekali"));
@@ -268,19 +206,14 @@ pub fn read_agencies_bytes(bytes: &[u8], format: Format) -> Result<Vec<Agency>, 
             });
         }
     }
-    if problems.is_empty() {
-        Ok(agencies)
-    } else {
-        Err(InterchangeError::Problems(problems))
-    }
+    if problems.is_empty() { Ok(agencies) } else { Err(InterchangeError::Problems(problems)) }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const HEADER: &str =
-        "Kode,NAMA,kategori,opd_kode,opd_nama,mode_integrasi,status_integrasi,biaya\n";
+    const HEADER: &str = "Kode,NAMA,kategori,opd_kode,opd_nama,mode_integrasi,status_integrasi,biaya\n";
 
     fn read(csv: &str) -> Result<Vec<CatalogEntry>, InterchangeError> {
         read_catalog_bytes(csv.as_bytes(), Format::Csv, Utc::now())
@@ -295,9 +228,7 @@ mod tests {
 
     #[test]
     fn reads_rows_in_any_header_order_and_case() {
-        let csv = format!(
-            "{HEADER}ktp-el,KTP-el,Kependudukan,DISDUKCAPIL,Disdukcapil,native,terintegrasi,0\n"
-        );
+        let csv = format!("{HEADER}ktp-el,KTP-el,Kependudukan,DISDUKCAPIL,Disdukcapil,native,terintegrasi,0\n");
         let entries = read(&csv).unwrap_or_default();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].line, 2);
@@ -308,9 +239,7 @@ mod tests {
     fn unknown_header_lists_the_accepted_ones() {
         let found = problems("kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi,warna\n");
         assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with(
-            "line 1, column warna: kolom tidak dikenal; kolom yang diterima: kode, nama,"
-        ));
+        assert!(found[0].starts_with("line 1, column warna: kolom tidak dikenal; kolom yang diterima: kode, nama,"));
     }
 
     #[test]
@@ -362,8 +291,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let good = read_agencies_bytes(b"KODE,Nama\nDINKES,Dinas Kesehatan\n", Format::Csv)
-            .unwrap_or_default();
+        let good = read_agencies_bytes(b"KODE,Nama\nDINKES,Dinas Kesehatan\n", Format::Csv).unwrap_or_default();
         assert_eq!(good.first().map(|a| a.kind), Some(AgencyKind::Dinas));
     }
 

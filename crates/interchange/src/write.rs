@@ -15,13 +15,8 @@ pub fn write_catalog(path: &Path, services: &[(Service, String)]) -> Result<(), 
 }
 
 /// Renders the catalog file in memory (for a browser download).
-pub fn write_catalog_bytes(
-    services: &[(Service, String)],
-    format: Format,
-) -> Result<Vec<u8>, InterchangeError> {
-    let rows = services
-        .iter()
-        .map(|(service, agency)| CatalogEntry::to_row(service, agency));
+pub fn write_catalog_bytes(services: &[(Service, String)], format: Format) -> Result<Vec<u8>, InterchangeError> {
+    let rows = services.iter().map(|(service, agency)| CatalogEntry::to_row(service, agency));
     match format {
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(Vec::new());
@@ -29,9 +24,7 @@ pub fn write_catalog_bytes(
             for row in rows {
                 writer.write_record(&row)?;
             }
-            writer
-                .into_inner()
-                .map_err(|e| InterchangeError::Io(e.into_error()))
+            writer.into_inner().map_err(|e| InterchangeError::Io(e.into_error()))
         }
         Format::Xlsx => {
             let mut workbook = Workbook::new();
@@ -42,8 +35,7 @@ pub fn write_catalog_bytes(
                 sheet.write_string_with_format(0, col as u16, *name, &bold)?;
             }
             for (i, row) in rows.enumerate() {
-                let r = u32::try_from(i + 1)
-                    .map_err(|_| InterchangeError::XlsxRead("too many rows".into()))?;
+                let r = u32::try_from(i + 1).map_err(|_| InterchangeError::XlsxRead("too many rows".into()))?;
                 for (col, value) in row.iter().enumerate() {
                     // Everything as text: a kode like "0101" or a phone number must not
                     // turn into a number, and nothing may become a formula.
@@ -68,12 +60,8 @@ mod tests {
         let csv = "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi,persyaratan,biaya,target_tahun,url_web\n\
                    PBB-P2,\"Pembayaran PBB-P2, online\",Pajak & Retribusi,BAPENDA,api,terintegrasi,SPPT; KTP,0,2024,https://pbb.kotabogor.go.id\n\
                    KK,Kartu Keluarga,Kependudukan,DISDUKCAPIL,native,dalam_proses,,,,\n";
-        let entries =
-            read_catalog_bytes(csv.as_bytes(), Format::Csv, Utc::now()).unwrap_or_default();
-        entries
-            .into_iter()
-            .map(|e| (e.service, "Badan".to_string()))
-            .collect()
+        let entries = read_catalog_bytes(csv.as_bytes(), Format::Csv, Utc::now()).unwrap_or_default();
+        entries.into_iter().map(|e| (e.service, "Badan".to_string())).collect()
     }
 
     #[test]
@@ -83,11 +71,8 @@ mod tests {
         for format in [Format::Csv, Format::Xlsx] {
             let bytes = write_catalog_bytes(&services, format).unwrap_or_default();
             let at = services[0].0.status_changed_at;
-            let back: Vec<Service> = read_catalog_bytes(&bytes, format, at)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|e| e.service)
-                .collect();
+            let back: Vec<Service> =
+                read_catalog_bytes(&bytes, format, at).unwrap_or_default().into_iter().map(|e| e.service).collect();
             let original: Vec<Service> = services.iter().map(|(s, _)| s.clone()).collect();
             assert_eq!(back, original, "{format:?}");
         }

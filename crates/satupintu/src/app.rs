@@ -68,11 +68,10 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut drain_rx = stop_rx.clone();
-    let server =
-        axum::serve(listener, app.router.into_make_service()).with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stop_tx.send(true);
-        });
+    let server = axum::serve(listener, app.router.into_make_service()).with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    });
     let server = tokio::spawn(async move { server.await });
     let result = tokio::select! {
         joined = server => joined.context("server task")?.context("server"),

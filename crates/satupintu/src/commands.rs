@@ -23,15 +23,9 @@ fn settings(cli: &Cli, db: &DbArgs) -> anyhow::Result<Settings> {
     let mut settings = match &cli.config {
         Some(path) => Settings::from_file(path)?,
         None => {
-            let dir = data_dir_hint
-                .clone()
-                .unwrap_or_else(|| Settings::default().data_dir);
+            let dir = data_dir_hint.clone().unwrap_or_else(|| Settings::default().data_dir);
             let candidate = dir.join("satupintu.toml");
-            if candidate.exists() {
-                Settings::from_file(&candidate)?
-            } else {
-                Settings::default()
-            }
+            if candidate.exists() { Settings::from_file(&candidate)? } else { Settings::default() }
         }
     };
     settings.apply_env(std::env::vars())?;
@@ -45,11 +39,8 @@ fn settings(cli: &Cli, db: &DbArgs) -> anyhow::Result<Settings> {
 }
 
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
@@ -57,22 +48,15 @@ fn init_logging(format: LogFormat) {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
 }
 
 /// Runs a parsed command line; the exit code tells success.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let db = match &cli.command {
         Command::Serve { db, .. } | Command::Migrate { db } => db.clone(),
-        Command::Import {
-            what: ImportWhat::Catalog { db, .. } | ImportWhat::Agencies { db, .. },
-        } => db.clone(),
-        Command::Export {
-            what: ExportWhat::Catalog { db, .. },
-        } => db.clone(),
+        Command::Import { what: ImportWhat::Catalog { db, .. } | ImportWhat::Agencies { db, .. } } => db.clone(),
+        Command::Export { what: ExportWhat::Catalog { db, .. } } => db.clone(),
     };
     let mut settings = settings(&cli, &db)?;
     init_logging(settings.log_format);
@@ -88,24 +72,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Migrate { .. } => {
             rt.block_on(async {
                 let store = app::open_store(&settings).await?;
-                println!(
-                    "database schema is at version {}",
-                    store::Store::latest_schema_version()
-                );
+                println!("database schema is at version {}", store::Store::latest_schema_version());
                 store.close().await;
                 anyhow::Ok(())
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import {
-            what: ImportWhat::Catalog { file, .. },
-        } => rt.block_on(import_catalog(&settings, &file)),
-        Command::Import {
-            what: ImportWhat::Agencies { file, .. },
-        } => rt.block_on(import_agencies(&settings, &file)),
-        Command::Export {
-            what: ExportWhat::Catalog { file, .. },
-        } => {
+        Command::Import { what: ImportWhat::Catalog { file, .. } } => rt.block_on(import_catalog(&settings, &file)),
+        Command::Import { what: ImportWhat::Agencies { file, .. } } => rt.block_on(import_agencies(&settings, &file)),
+        Command::Export { what: ExportWhat::Catalog { file, .. } } => {
             rt.block_on(export_catalog(&settings, &file))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -119,13 +94,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("listening on {}", settings.listen))?;
     let address = listener.local_addr()?;
     tracing::info!(%address, backend = ?built.store.backend(), "satupintu is serving on http://{address}");
-    app::serve(
-        built,
-        listener,
-        Duration::from_secs(settings.shutdown_grace_seconds),
-        app::shutdown_signal(),
-    )
-    .await
+    app::serve(built, listener, Duration::from_secs(settings.shutdown_grace_seconds), app::shutdown_signal()).await
 }
 
 fn print_problems(problems: &[RowProblem]) {
@@ -157,9 +126,7 @@ async fn import_catalog(settings: &Settings, file: &Path) -> anyhow::Result<Exit
     };
     let store = app::open_store(settings).await?;
     let bar = progress_bar(entries.len());
-    let result = store
-        .import_catalog(&entries, Utc::now(), |n| bar.set_position(n as u64))
-        .await;
+    let result = store.import_catalog(&entries, Utc::now(), |n| bar.set_position(n as u64)).await;
     bar.finish_and_clear();
     store.close().await;
     match result {
@@ -202,8 +169,7 @@ async fn export_catalog(settings: &Settings, file: &Path) -> anyhow::Result<()> 
     let store = app::open_store(settings).await?;
     let services = store.all_services().await?;
     store.close().await;
-    interchange::write_catalog(file, &services)
-        .with_context(|| format!("writing {}", file.display()))?;
+    interchange::write_catalog(file, &services).with_context(|| format!("writing {}", file.display()))?;
     println!("exported {} services to {}", services.len(), file.display());
     Ok(())
 }

@@ -52,10 +52,7 @@ pub struct Programme {
 
 impl Default for Programme {
     fn default() -> Self {
-        Self {
-            target: 327,
-            target_year: 2025,
-        }
+        Self { target: 327, target_year: 2025 }
     }
 }
 
@@ -100,16 +97,12 @@ const ENV_IGNORED_PREFIX: &str = "SATUPINTU_TEST_";
 impl Settings {
     /// Reads a TOML settings file over the defaults.
     pub fn from_file(path: &Path) -> anyhow::Result<Self> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("in settings file {}", path.display()))
     }
 
     /// Applies `SATUPINTU_*` variables from `vars`; an unknown one is an error.
-    pub fn apply_env(
-        &mut self,
-        vars: impl IntoIterator<Item = (String, String)>,
-    ) -> anyhow::Result<()> {
+    pub fn apply_env(&mut self, vars: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<()> {
         for (name, value) in vars {
             let Some(key) = name.strip_prefix(ENV_PREFIX) else {
                 continue;
@@ -120,20 +113,16 @@ impl Settings {
             let parse_err = |what: &str| format!("{name}: {what}");
             match key {
                 "LISTEN" => {
-                    self.listen = value
-                        .parse()
-                        .with_context(|| parse_err("not an address like 127.0.0.1:8080"))?
+                    self.listen = value.parse().with_context(|| parse_err("not an address like 127.0.0.1:8080"))?
                 }
                 "DATA_DIR" => self.data_dir = PathBuf::from(value),
                 "DATABASE_URL" => self.database_url = Some(Secret::new(value)),
                 "CITY_NAME" => self.city_name = value,
                 "PROGRAMME_TARGET" => {
-                    self.programme.target =
-                        value.parse().with_context(|| parse_err("not a number"))?
+                    self.programme.target = value.parse().with_context(|| parse_err("not a number"))?
                 }
                 "PROGRAMME_TARGET_YEAR" => {
-                    self.programme.target_year =
-                        value.parse().with_context(|| parse_err("not a year"))?
+                    self.programme.target_year = value.parse().with_context(|| parse_err("not a year"))?
                 }
                 "LOG_FORMAT" => {
                     self.log_format = match value.as_str() {
@@ -143,8 +132,7 @@ impl Settings {
                     }
                 }
                 "SHUTDOWN_GRACE_SECONDS" => {
-                    self.shutdown_grace_seconds =
-                        value.parse().with_context(|| parse_err("not a number"))?
+                    self.shutdown_grace_seconds = value.parse().with_context(|| parse_err("not a number"))?
                 }
                 "CONFIG" => {}
                 _ => bail!(
@@ -161,10 +149,7 @@ impl Settings {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose().to_string(),
-            None => format!(
-                "sqlite://{}",
-                self.data_dir.join("satupintu.sqlite3").display()
-            ),
+            None => format!("sqlite://{}", self.data_dir.join("satupintu.sqlite3").display()),
         }
     }
 }
@@ -174,39 +159,21 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
     fn defaults_serve_locally() {
         let s = Settings::default();
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
-        assert_eq!(
-            s.database_url(),
-            "sqlite://./satupintu-data/satupintu.sqlite3"
-        );
+        assert_eq!(s.database_url(), "sqlite://./satupintu-data/satupintu.sqlite3");
     }
 
     #[test]
     fn file_then_env() -> anyhow::Result<()> {
-        let mut s: Settings =
-            toml::from_str("city_name = \"Kota Depok\"\n[programme]\ntarget = 200\n")?;
-        assert_eq!(
-            (
-                s.city_name.as_str(),
-                s.programme.target,
-                s.programme.target_year
-            ),
-            ("Kota Depok", 200, 2025)
-        );
-        s.apply_env(env(&[
-            ("SATUPINTU_PROGRAMME_TARGET", "250"),
-            ("PATH", "/bin"),
-            ("SATUPINTU_TEST_PG", "x"),
-        ]))?;
+        let mut s: Settings = toml::from_str("city_name = \"Kota Depok\"\n[programme]\ntarget = 200\n")?;
+        assert_eq!((s.city_name.as_str(), s.programme.target, s.programme.target_year), ("Kota Depok", 200, 2025));
+        s.apply_env(env(&[("SATUPINTU_PROGRAMME_TARGET", "250"), ("PATH", "/bin"), ("SATUPINTU_TEST_PG", "x")]))?;
         assert_eq!(s.programme.target, 250);
         Ok(())
     }
@@ -215,21 +182,14 @@ mod tests {
     fn unknown_keys_are_refused() {
         assert!(toml::from_str::<Settings>("lisen = \"1.2.3.4:1\"").is_err());
         let mut s = Settings::default();
-        let err = s
-            .apply_env(env(&[("SATUPINTU_LISEN", "x")]))
-            .err()
-            .map(|e| e.to_string())
-            .unwrap_or_default();
+        let err = s.apply_env(env(&[("SATUPINTU_LISEN", "x")])).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("unknown setting SATUPINTU_LISEN"), "{err}");
         assert!(s.apply_env(env(&[("SATUPINTU_LISTEN", "nope")])).is_err());
     }
 
     #[test]
     fn secrets_do_not_print() {
-        let s = Settings {
-            database_url: Some(Secret::new("postgres://u:hunter2@h/db")),
-            ..Default::default()
-        };
+        let s = Settings { database_url: Some(Secret::new("postgres://u:hunter2@h/db")), ..Default::default() };
         assert!(!format!("{s:?}").contains("hunter2"));
     }
 }

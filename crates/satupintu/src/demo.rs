@@ -45,9 +45,7 @@ fn day(base: DateTime<Utc>, code: &str, salt: u64, range_days: u64) -> DateTime<
 }
 
 fn date(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0)
-        .single()
-        .unwrap_or_default()
+    Utc.with_ymd_and_hms(y, m, d, 2, 0, 0).single().unwrap_or_default()
 }
 
 /// A plausible history ending in `status`, never after `now`.
@@ -58,31 +56,22 @@ pub fn synthetic_history(
     now: DateTime<Utc>,
 ) -> Vec<StatusChange> {
     use IntegrationStatus::*;
-    let change = |from, to, at: DateTime<Utc>| StatusChange {
-        from,
-        to,
-        at: at.min(now),
-        note: Some("data contoh".into()),
-    };
+    let change =
+        |from, to, at: DateTime<Utc>| StatusChange { from, to, at: at.min(now), note: Some("data contoh".into()) };
     // Bogor's programme starts in 2019; applications are registered over its first years.
     let planned_at = day(date(2019, 1, 2), code, 1, 3 * 365);
     match status {
         Planned => vec![change(None, Planned, planned_at)],
         InProgress => {
             let started = day(date(2024, 1, 8), code, 2, 600).max(planned_at + Duration::days(30));
-            vec![
-                change(None, Planned, planned_at),
-                change(Some(Planned), InProgress, started),
-            ]
+            vec![change(None, Planned, planned_at), change(Some(Planned), InProgress, started)]
         }
         Integrated => {
             // Integrated by the end of its target year (2020–2024 for the demo's rows).
             let deadline = date(target_year.unwrap_or(2024).clamp(2020, 2024), 12, 15);
             let window = (deadline - planned_at).num_days().max(90) as u64;
             let integrated = planned_at + Duration::days((60 + spread(code, 3) % window) as i64);
-            let integrated = integrated
-                .min(deadline)
-                .max(planned_at + Duration::days(60));
+            let integrated = integrated.min(deadline).max(planned_at + Duration::days(60));
             let started = planned_at + (integrated - planned_at) / 2;
             vec![
                 change(None, Planned, planned_at),
@@ -90,10 +79,9 @@ pub fn synthetic_history(
                 change(Some(InProgress), Integrated, integrated),
             ]
         }
-        Retired => vec![
-            change(None, Planned, planned_at),
-            change(Some(Planned), Retired, planned_at + Duration::days(400)),
-        ],
+        Retired => {
+            vec![change(None, Planned, planned_at), change(Some(Planned), Retired, planned_at + Duration::days(400))]
+        }
     }
 }
 
@@ -102,13 +90,8 @@ fn popularity() -> anyhow::Result<Vec<(ServiceCode, u64)>> {
     let mut out = Vec::new();
     for record in reader.records() {
         let record = record?;
-        let code = ServiceCode::parse(record.get(0).unwrap_or_default())
-            .context("popularity.csv: kode")?;
-        let opens = record
-            .get(1)
-            .unwrap_or_default()
-            .parse()
-            .context("popularity.csv: dibuka")?;
+        let code = ServiceCode::parse(record.get(0).unwrap_or_default()).context("popularity.csv: kode")?;
+        let opens = record.get(1).unwrap_or_default().parse().context("popularity.csv: dibuka")?;
         out.push((code, opens));
     }
     Ok(out)
@@ -120,15 +103,10 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
         return Ok(DemoOutcome::AlreadyPopulated);
     }
     let now = Utc::now();
-    let agencies = read_agencies_bytes(AGENCIES, Format::Csv)
-        .map_err(|e| anyhow::anyhow!("demo agencies: {e:?}"))?;
+    let agencies = read_agencies_bytes(AGENCIES, Format::Csv).map_err(|e| anyhow::anyhow!("demo agencies: {e:?}"))?;
     store.upsert_agencies(&agencies).await?;
-    let entries = read_catalog_bytes(CATALOG, Format::Csv, now)
-        .map_err(|e| anyhow::anyhow!("demo catalog: {e:?}"))?;
-    store
-        .import_catalog(&entries, now, |_| {})
-        .await
-        .map_err(|e| anyhow::anyhow!("demo catalog: {e:?}"))?;
+    let entries = read_catalog_bytes(CATALOG, Format::Csv, now).map_err(|e| anyhow::anyhow!("demo catalog: {e:?}"))?;
+    store.import_catalog(&entries, now, |_| {}).await.map_err(|e| anyhow::anyhow!("demo catalog: {e:?}"))?;
     for entry in &entries {
         let s = &entry.service;
         let history = synthetic_history(s.code.as_str(), s.status, s.target_year, now);
@@ -136,10 +114,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
     }
     store.set_opens(&popularity()?).await?;
     store.set_meta(DEMO_MARKER, DEMO_NAME).await?;
-    Ok(DemoOutcome::Loaded {
-        agencies: agencies.len(),
-        services: entries.len(),
-    })
+    Ok(DemoOutcome::Loaded { agencies: agencies.len(), services: entries.len() })
 }
 
 /// Whether the database holds the demo city (so the portal can say it is sample data).
@@ -158,23 +133,14 @@ mod tests {
         assert!(agencies.len() >= 30, "{} agencies", agencies.len());
         let entries = read_catalog_bytes(CATALOG, Format::Csv, Utc::now()).unwrap_or_default();
         assert_eq!(entries.len(), 327);
-        let integrated = entries
-            .iter()
-            .filter(|e| e.service.status == Integrated)
-            .count();
+        let integrated = entries.iter().filter(|e| e.service.status == Integrated).count();
         assert_eq!(integrated, 148);
         for entry in &entries {
-            assert!(
-                agencies.iter().any(|a| a.code == entry.service.agency),
-                "{}",
-                entry.service.agency
-            );
+            assert!(agencies.iter().any(|a| a.code == entry.service.agency), "{}", entry.service.agency);
         }
         let full = entries
             .iter()
-            .filter(|e| {
-                e.service.standard.is_complete() && e.service.standard.cost_rupiah.is_some()
-            })
+            .filter(|e| e.service.standard.is_complete() && e.service.standard.cost_rupiah.is_some())
             .count();
         assert!(full >= 30, "only {full} services with a full standard");
         assert!(popularity().map(|p| p.len() >= 20).unwrap_or(false));
@@ -197,11 +163,6 @@ mod tests {
             }
         }
         let integrated = synthetic_history("KTP-EL", Integrated, Some(2023), now);
-        assert!(
-            integrated
-                .last()
-                .map(|c| c.at <= date(2023, 12, 15))
-                .unwrap_or(false)
-        );
+        assert!(integrated.last().map(|c| c.at <= date(2023, 12, 15)).unwrap_or(false));
     }
 }

@@ -77,12 +77,7 @@ impl Store {
                     .connect_with(options)
                     .await?
             }
-            Backend::Postgres => {
-                pool_options
-                    .max_connections(16)
-                    .connect_with(options)
-                    .await?
-            }
+            Backend::Postgres => pool_options.max_connections(16).connect_with(options).await?,
         };
         Ok(Self { pool, backend })
     }
@@ -116,18 +111,9 @@ mod tests {
 
     #[test]
     fn backend_from_scheme() {
-        assert_eq!(
-            Backend::from_url("sqlite://x.db").ok(),
-            Some(Backend::Sqlite)
-        );
-        assert_eq!(
-            Backend::from_url("postgres://u@h/db").ok(),
-            Some(Backend::Postgres)
-        );
-        assert_eq!(
-            Backend::from_url("postgresql://u@h/db").ok(),
-            Some(Backend::Postgres)
-        );
+        assert_eq!(Backend::from_url("sqlite://x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::from_url("postgres://u@h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(Backend::from_url("postgresql://u@h/db").ok(), Some(Backend::Postgres));
         assert!(matches!(
             Backend::from_url("mysql://h/db"),
             Err(StoreError::UnsupportedUrl(s)) if s == "mysql"

@@ -9,10 +9,7 @@ pub enum StoreError {
     UnsupportedUrl(String),
     /// A stored value no longer parses (edited by hand, or a bug).
     #[error("corrupt stored value in {column}: {reason}")]
-    Corrupt {
-        column: &'static str,
-        reason: String,
-    },
+    Corrupt { column: &'static str, reason: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("data folder: {0}")]
@@ -20,8 +17,5 @@ pub enum StoreError {
 }
 
 pub(crate) fn corrupt(column: &'static str, reason: impl ToString) -> StoreError {
-    StoreError::Corrupt {
-        column,
-        reason: reason.to_string(),
-    }
+    StoreError::Corrupt { column, reason: reason.to_string() }
 }

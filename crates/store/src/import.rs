@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::{Agency, AgencyKind, CatalogEntry, RowProblem, StatusChange};
 
-use crate::catalog::write::{
-    agency_id, bump_revision, change_status, service_state, upsert_agency, upsert_service,
-};
+use crate::catalog::write::{agency_id, bump_revision, change_status, service_state, upsert_agency, upsert_service};
 use crate::{Store, StoreError};
 
 /// What an accepted import changed.
@@ -55,35 +53,33 @@ impl Store {
             let code = service.agency.to_string();
             let agency = match agencies.get(&code) {
                 Some(id) => Some(id.clone()),
-                None => {
-                    match agency_id(&mut tx, &code).await? {
-                        Some(id) => Some(id),
-                        None => match &entry.agency_name {
-                            Some(name) => {
-                                let agency = Agency {
-                                    code: service.agency.clone(),
-                                    name: name.clone(),
-                                    short_name: None,
-                                    kind: AgencyKind::infer_from_name(name),
-                                    address: None,
-                                    phone: None,
-                                    email: None,
-                                    website: None,
-                                };
-                                outcome.agencies_created += 1;
-                                Some(upsert_agency(&mut tx, &agency, now).await?)
-                            }
-                            None => {
-                                problems.push(RowProblem {
+                None => match agency_id(&mut tx, &code).await? {
+                    Some(id) => Some(id),
+                    None => match &entry.agency_name {
+                        Some(name) => {
+                            let agency = Agency {
+                                code: service.agency.clone(),
+                                name: name.clone(),
+                                short_name: None,
+                                kind: AgencyKind::infer_from_name(name),
+                                address: None,
+                                phone: None,
+                                email: None,
+                                website: None,
+                            };
+                            outcome.agencies_created += 1;
+                            Some(upsert_agency(&mut tx, &agency, now).await?)
+                        }
+                        None => {
+                            problems.push(RowProblem {
                                 line: entry.line,
                                 column: Some("opd_nama".into()),
                                 reason: format!("OPD {code} belum terdaftar; isi opd_nama untuk menambahkannya"),
                             });
-                                None
-                            }
-                        },
-                    }
-                }
+                            None
+                        }
+                    },
+                },
             };
             let Some(agency) = agency else { continue };
             agencies.insert(code, agency.clone());
@@ -113,12 +109,8 @@ impl Store {
                 }
                 None => {
                     let id = upsert_service(&mut tx, service, &agency, now).await?;
-                    let first = StatusChange {
-                        from: None,
-                        to: service.status,
-                        at: now,
-                        note: Some("impor katalog".into()),
-                    };
+                    let first =
+                        StatusChange { from: None, to: service.status, at: now, note: Some("impor katalog".into()) };
                     change_status(&mut tx, &id, &first).await?;
                     outcome.created += 1;
                 }

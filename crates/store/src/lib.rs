@@ -15,8 +15,7 @@ mod migrate;
 mod rows;
 
 pub use catalog::{
-    AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter,
-    ServiceSummary,
+    AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
 };
 pub use connect::{Backend, Store};
 pub use error::StoreError;

@@ -9,20 +9,14 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::{Store, StoreError};
 
 /// `(version, name, SQL)`, in order.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "catalog", include_str!("../migrations/0001_catalog.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "catalog", include_str!("../migrations/0001_catalog.sql"))];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one
 /// inside a literal).
 fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
     sql.split(";\n")
         .map(|s| {
-            s.lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n")
-                .trim()
-                .to_string()
+            s.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n").trim().to_string()
         })
         .filter(|s| !s.trim().is_empty())
 }
@@ -52,18 +46,14 @@ impl Store {
             }
             let mut tx = self.pool.begin().await?;
             for statement in statements(sql) {
-                sqlx::query(AssertSqlSafe(statement))
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(AssertSqlSafe(statement)).execute(&mut *tx).await?;
             }
-            sqlx::query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            )
-            .bind(*version)
-            .bind(*name)
-            .bind(chrono::Utc::now().timestamp())
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(*version)
+                .bind(*name)
+                .bind(chrono::Utc::now().timestamp())
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             tracing::info!(version, name, "applied migration");
             ran += 1;
@@ -85,9 +75,6 @@ mod tests {
     fn splits_statements_and_drops_comments() {
         let sql = "-- a comment\nCREATE TABLE a (x TEXT);\n\nINSERT INTO a VALUES ('1');\n";
         let parts: Vec<_> = statements(sql).collect();
-        assert_eq!(
-            parts,
-            vec!["CREATE TABLE a (x TEXT)", "INSERT INTO a VALUES ('1')"]
-        );
+        assert_eq!(parts, vec!["CREATE TABLE a (x TEXT)", "INSERT INTO a VALUES ('1')"]);
     }
 }

@@ -1,9 +1,7 @@
 //! Conversions between stored columns and domain values.
 
 use chrono::{DateTime, Utc};
-use domain::{
-    AgencyCode, Audience, CategoryName, IntegrationMode, IntegrationStatus, ServiceCode, WebUrl,
-};
+use domain::{AgencyCode, Audience, CategoryName, IntegrationMode, IntegrationStatus, ServiceCode, WebUrl};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -42,9 +40,7 @@ pub(crate) trait Columns {
         serde_json::from_str(&self.text(col)?).map_err(|e| corrupt(col, e))
     }
     fn url(&self, col: &'static str) -> Result<Option<WebUrl>, StoreError> {
-        self.opt_text(col)?
-            .map(|u| WebUrl::parse(&u).map_err(|e| corrupt(col, e)))
-            .transpose()
+        self.opt_text(col)?.map(|u| WebUrl::parse(&u).map_err(|e| corrupt(col, e))).transpose()
     }
     fn service_code(&self, col: &'static str) -> Result<ServiceCode, StoreError> {
         ServiceCode::parse(&self.text(col)?).map_err(|e| corrupt(col, e))

@@ -23,12 +23,7 @@ const APPLE_ICON: &[u8] = include_bytes!("../assets/apple-touch-icon.png");
 /// while unchanged assets stay cached for a long time.
 pub static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in CSS
-        .bytes()
-        .chain(JS.bytes())
-        .chain(SW.bytes())
-        .chain(env!("CARGO_PKG_VERSION").bytes())
-    {
+    for byte in CSS.bytes().chain(JS.bytes()).chain(SW.bytes()).chain(env!("CARGO_PKG_VERSION").bytes()) {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
@@ -38,11 +33,7 @@ pub static VERSION: LazyLock<String> = LazyLock::new(|| {
 const LONG: &str = "public, max-age=31536000, immutable";
 const SHORT: &str = "public, max-age=3600";
 
-fn file(
-    content_type: &'static str,
-    cache: &'static str,
-    body: impl IntoResponse,
-) -> impl IntoResponse {
+fn file(content_type: &'static str, cache: &'static str, body: impl IntoResponse) -> impl IntoResponse {
     ([(CONTENT_TYPE, content_type), (CACHE_CONTROL, cache)], body)
 }
 
@@ -68,58 +59,19 @@ async fn manifest(State(state): State<AppState>) -> impl IntoResponse {
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/static/app.css",
-            get(|| async { file("text/css; charset=utf-8", LONG, CSS) }),
-        )
-        .route(
-            "/static/app.js",
-            get(|| async { file("text/javascript; charset=utf-8", LONG, JS) }),
-        )
-        .route(
-            "/static/icon-192.png",
-            get(|| async { file("image/png", SHORT, ICON_192) }),
-        )
-        .route(
-            "/static/icon-512.png",
-            get(|| async { file("image/png", SHORT, ICON_512) }),
-        )
-        .route(
-            "/static/icon-maskable-512.png",
-            get(|| async { file("image/png", SHORT, ICON_MASKABLE) }),
-        )
-        .route(
-            "/apple-touch-icon.png",
-            get(|| async { file("image/png", SHORT, APPLE_ICON) }),
-        )
-        .route(
-            "/favicon.svg",
-            get(|| async { file("image/svg+xml", SHORT, FAVICON) }),
-        )
-        .route(
-            "/favicon.ico",
-            get(|| async { file("image/svg+xml", SHORT, FAVICON) }),
-        )
+        .route("/static/app.css", get(|| async { file("text/css; charset=utf-8", LONG, CSS) }))
+        .route("/static/app.js", get(|| async { file("text/javascript; charset=utf-8", LONG, JS) }))
+        .route("/static/icon-192.png", get(|| async { file("image/png", SHORT, ICON_192) }))
+        .route("/static/icon-512.png", get(|| async { file("image/png", SHORT, ICON_512) }))
+        .route("/static/icon-maskable-512.png", get(|| async { file("image/png", SHORT, ICON_MASKABLE) }))
+        .route("/apple-touch-icon.png", get(|| async { file("image/png", SHORT, APPLE_ICON) }))
+        .route("/favicon.svg", get(|| async { file("image/svg+xml", SHORT, FAVICON) }))
+        .route("/favicon.ico", get(|| async { file("image/svg+xml", SHORT, FAVICON) }))
         .route(
             "/sw.js",
             // The worker must be re-checked on every visit so updates reach installed apps.
-            get(|| async {
-                file(
-                    "text/javascript; charset=utf-8",
-                    "no-cache",
-                    SW.replace("__VERSION__", &VERSION),
-                )
-            }),
+            get(|| async { file("text/javascript; charset=utf-8", "no-cache", SW.replace("__VERSION__", &VERSION)) }),
         )
         .route("/manifest.webmanifest", get(manifest))
-        .route(
-            "/robots.txt",
-            get(|| async {
-                file(
-                    "text/plain; charset=utf-8",
-                    SHORT,
-                    "User-agent: *\nAllow: /\n",
-                )
-            }),
-        )
+        .route("/robots.txt", get(|| async { file("text/plain; charset=utf-8", SHORT, "User-agent: *\nAllow: /\n") }))
 }

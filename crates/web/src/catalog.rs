@@ -144,7 +144,11 @@ impl Catalog {
         self.inner.clear();
     }
 
-    pub async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Arc<Paged<ServiceSummary>>, StoreError> {
+    pub async fn list_services(
+        &self,
+        filter: &ServiceFilter,
+        page: Page,
+    ) -> Result<Arc<Paged<ServiceSummary>>, StoreError> {
         let inner = &self.inner;
         inner.cached(&inner.lists, (filter.clone(), page), inner.store.list_services(filter, page)).await
     }

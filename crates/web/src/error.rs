@@ -57,13 +57,9 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 impl ApiError {
     fn problem(&self) -> Problem {
         let (status, code, title, detail, errors) = match self {
-            Self::InvalidParameters(errors) => (
-                StatusCode::BAD_REQUEST,
-                "invalid_parameter",
-                "Parameter tidak valid",
-                None,
-                errors.clone(),
-            ),
+            Self::InvalidParameters(errors) => {
+                (StatusCode::BAD_REQUEST, "invalid_parameter", "Parameter tidak valid", None, errors.clone())
+            }
             Self::NotFound { what, id } => (
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -71,13 +67,9 @@ impl ApiError {
                 Some(format!("{what} '{id}' tidak ditemukan")),
                 Vec::new(),
             ),
-            Self::Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Terjadi kesalahan pada server",
-                None,
-                Vec::new(),
-            ),
+            Self::Internal(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Terjadi kesalahan pada server", None, Vec::new())
+            }
         };
         Problem {
             kind: format!("/api/v1/problems/{code}"),
@@ -90,10 +82,7 @@ impl ApiError {
     }
 
     pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
-        Self::NotFound {
-            what,
-            id: id.into(),
-        }
+        Self::NotFound { what, id: id.into() }
     }
 }
 
@@ -108,9 +97,7 @@ pub fn problem_response(problem: &Problem) -> Response {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_vec(problem).unwrap_or_default();
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     response
 }
 
@@ -140,26 +127,17 @@ pub enum PageErrorKind {
 
 impl PageError {
     pub fn not_found(lang: Lang) -> Self {
-        Self {
-            lang,
-            kind: PageErrorKind::NotFound,
-        }
+        Self { lang, kind: PageErrorKind::NotFound }
     }
 
     pub fn bad_request(lang: Lang, detail: String) -> Self {
-        Self {
-            lang,
-            kind: PageErrorKind::BadRequest(detail),
-        }
+        Self { lang, kind: PageErrorKind::BadRequest(detail) }
     }
 
     pub fn store(lang: Lang) -> impl FnOnce(StoreError) -> Self {
         move |e| match e {
             StoreError::NotFound => Self::not_found(lang),
-            other => Self {
-                lang,
-                kind: PageErrorKind::Internal(other.to_string()),
-            },
+            other => Self { lang, kind: PageErrorKind::Internal(other.to_string()) },
         }
     }
 }
@@ -178,38 +156,18 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let t = self.lang.tr();
         let (status, heading, message, detail, show_search) = match self.kind {
-            PageErrorKind::NotFound => (
-                StatusCode::NOT_FOUND,
-                t.get("error-404-title"),
-                t.get("error-404-body"),
-                None,
-                true,
-            ),
-            PageErrorKind::BadRequest(detail) => (
-                StatusCode::BAD_REQUEST,
-                t.get("error-400-title"),
-                t.get("error-400-body"),
-                Some(detail),
-                true,
-            ),
+            PageErrorKind::NotFound => {
+                (StatusCode::NOT_FOUND, t.get("error-404-title"), t.get("error-404-body"), None, true)
+            }
+            PageErrorKind::BadRequest(detail) => {
+                (StatusCode::BAD_REQUEST, t.get("error-400-title"), t.get("error-400-body"), Some(detail), true)
+            }
             PageErrorKind::Internal(detail) => {
                 tracing::error!(%detail, "page failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    t.get("error-500-title"),
-                    t.get("error-500-body"),
-                    None,
-                    false,
-                )
+                (StatusCode::INTERNAL_SERVER_ERROR, t.get("error-500-title"), t.get("error-500-body"), None, false)
             }
         };
-        let page = ErrorPage {
-            l: Layout::bare(self.lang, &heading),
-            heading,
-            message,
-            detail,
-            show_search,
-        };
+        let page = ErrorPage { l: Layout::bare(self.lang, &heading), heading, message, detail, show_search };
         match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
@@ -222,8 +180,5 @@ impl IntoResponse for PageError {
 
 /// Renders a page template, turning a template fault into a logged 500.
 pub fn render(lang: Lang, page: &impl Template) -> Result<Html<String>, PageError> {
-    page.render().map(Html).map_err(|e| PageError {
-        lang,
-        kind: PageErrorKind::Internal(e.to_string()),
-    })
+    page.render().map(Html).map_err(|e| PageError { lang, kind: PageErrorKind::Internal(e.to_string()) })
 }

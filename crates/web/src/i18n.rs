@@ -119,10 +119,7 @@ impl Tr {
     /// The message for `key` with one argument.
     pub fn with(&self, key: &str, name: &str, value: impl ToString) -> String {
         let mut args: HashMap<Cow<'static, str>, FluentValue> = HashMap::new();
-        args.insert(
-            Cow::Owned(name.to_string()),
-            FluentValue::from(value.to_string()),
-        );
+        args.insert(Cow::Owned(name.to_string()), FluentValue::from(value.to_string()));
         LOCALES.lookup_with_args(self.lang.id(), key, &args)
     }
 
@@ -135,10 +132,8 @@ impl Tr {
 
     /// The message for `key` with several string arguments.
     pub fn args(&self, key: &str, pairs: &[(&str, String)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> = pairs
-            .iter()
-            .map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone())))
-            .collect();
+        let args: HashMap<Cow<'static, str>, FluentValue> =
+            pairs.iter().map(|(k, v)| (Cow::Owned((*k).to_string()), FluentValue::from(v.clone()))).collect();
         LOCALES.lookup_with_args(self.lang.id(), key, &args)
     }
 
@@ -152,11 +147,7 @@ impl Tr {
 /// English is not hidden by the Indonesian fallback.
 #[cfg(test)]
 pub(crate) fn catalog_ids(lang: Lang) -> std::collections::BTreeSet<String> {
-    let path = format!(
-        "{}/locales/{}/main.ftl",
-        env!("CARGO_MANIFEST_DIR"),
-        lang.code()
-    );
+    let path = format!("{}/locales/{}/main.ftl", env!("CARGO_MANIFEST_DIR"), lang.code());
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -175,10 +166,7 @@ mod tests {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let (parts, ()) = req
-            .body(())
-            .map(|r| r.into_parts())
-            .unwrap_or_else(|_| Request::new(()).into_parts());
+        let (parts, ()) = req.body(()).map(|r| r.into_parts()).unwrap_or_else(|_| Request::new(()).into_parts());
         Lang::from_parts(&parts)
     }
 
@@ -187,31 +175,21 @@ mod tests {
         assert_eq!(lang(&[]), Lang::Id);
         assert_eq!(lang(&[("accept-language", "en-US,en;q=0.9")]), Lang::En);
         assert_eq!(lang(&[("accept-language", "fr, id;q=0.8")]), Lang::Id);
-        assert_eq!(
-            lang(&[("accept-language", "en"), ("cookie", "a=b; lang=id")]),
-            Lang::Id
-        );
+        assert_eq!(lang(&[("accept-language", "en"), ("cookie", "a=b; lang=id")]), Lang::Id);
     }
 
     /// Every key used in a template or in code exists in both catalogs.
     #[test]
     fn every_message_key_is_translated() {
         let mut keys = std::collections::BTreeSet::new();
-        let roots = [
-            concat!(env!("CARGO_MANIFEST_DIR"), "/templates"),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/src"),
-        ];
+        let roots = [concat!(env!("CARGO_MANIFEST_DIR"), "/templates"), concat!(env!("CARGO_MANIFEST_DIR"), "/src")];
         let mut files = Vec::new();
         for root in roots {
             let mut stack = vec![std::path::PathBuf::from(root)];
             while let Some(dir) = stack.pop() {
                 for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                     let path = entry.path();
-                    if path.is_dir() {
-                        stack.push(path)
-                    } else {
-                        files.push(path)
-                    }
+                    if path.is_dir() { stack.push(path) } else { files.push(path) }
                 }
             }
         }

@@ -8,12 +8,7 @@ use crate::error::ParamProblem;
 
 /// Decoded `name=value` pairs; undecodable bytes become U+FFFD instead of failing.
 pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.map(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .into_owned()
-            .collect()
-    })
-    .unwrap_or_default()
+    raw.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
 }
 
 /// The catalog list's filters and page, as the API and the portal read them.
@@ -48,15 +43,8 @@ impl CatalogQuery {
 
     /// Reads the parameters. The API refuses unknown names (a typo in a client should be
     /// loud); the portal ignores them (links from elsewhere carry tracking parameters).
-    pub fn parse(
-        pairs: &[(String, String)],
-        spelling: Spelling,
-    ) -> Result<Self, Vec<ParamProblem>> {
-        let mut query = Self {
-            page: 1,
-            per_page: Self::DEFAULT_PER_PAGE,
-            ..Default::default()
-        };
+    pub fn parse(pairs: &[(String, String)], spelling: Spelling) -> Result<Self, Vec<ParamProblem>> {
+        let mut query = Self { page: 1, per_page: Self::DEFAULT_PER_PAGE, ..Default::default() };
         let mut problems = Vec::new();
         for (raw_name, value) in pairs {
             let Some((api_name, _)) = NAMES.iter().find(|(api, portal)| match spelling {
@@ -67,10 +55,7 @@ impl CatalogQuery {
                     let accepted: Vec<_> = NAMES.iter().map(|(a, _)| *a).collect();
                     problems.push(ParamProblem {
                         parameter: raw_name.clone(),
-                        reason: format!(
-                            "parameter tidak dikenal; yang diterima: {}",
-                            accepted.join(", ")
-                        ),
+                        reason: format!("parameter tidak dikenal; yang diterima: {}", accepted.join(", ")),
                     });
                 }
                 continue;
@@ -79,12 +64,7 @@ impl CatalogQuery {
             if value.is_empty() {
                 continue;
             }
-            let mut fail = |reason: String| {
-                problems.push(ParamProblem {
-                    parameter: raw_name.clone(),
-                    reason,
-                })
-            };
+            let mut fail = |reason: String| problems.push(ParamProblem { parameter: raw_name.clone(), reason });
             match *api_name {
                 "category" => query.filter.category = Some(value.to_ascii_lowercase()),
                 "agency" => match AgencyCode::parse(value) {
@@ -120,11 +100,7 @@ impl CatalogQuery {
                 },
             }
         }
-        if problems.is_empty() {
-            Ok(query)
-        } else {
-            Err(problems)
-        }
+        if problems.is_empty() { Ok(query) } else { Err(problems) }
     }
 
     pub fn page(&self) -> Page {
@@ -155,23 +131,15 @@ mod tests {
 
     #[test]
     fn refuses_bad_values_all_at_once() {
-        let problems = parse("mode=email&page=0&per_page=500&colour=red", Spelling::Api)
-            .err()
-            .unwrap_or_default();
+        let problems = parse("mode=email&page=0&per_page=500&colour=red", Spelling::Api).err().unwrap_or_default();
         let names: Vec<_> = problems.iter().map(|p| p.parameter.as_str()).collect();
         assert_eq!(names, vec!["mode", "page", "per_page", "colour"]);
     }
 
     #[test]
     fn portal_spelling_ignores_unknown_and_blank() {
-        let q = parse(
-            "kategori=kesehatan&utm_source=wa&status=&halaman=3",
-            Spelling::Portal,
-        );
-        assert_eq!(
-            q.map(|q| (q.filter.category, q.filter.status, q.page)),
-            Ok((Some("kesehatan".into()), None, 3))
-        );
+        let q = parse("kategori=kesehatan&utm_source=wa&status=&halaman=3", Spelling::Portal);
+        assert_eq!(q.map(|q| (q.filter.category, q.filter.status, q.page)), Ok((Some("kesehatan".into()), None, 3)));
     }
 
     #[test]

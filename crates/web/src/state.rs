@@ -20,12 +20,7 @@ pub struct WebSettings {
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self {
-            city_name: "Kota Bogor".into(),
-            programme_target: 327,
-            programme_target_year: 2025,
-            demo: false,
-        }
+        Self { city_name: "Kota Bogor".into(), programme_target: 327, programme_target_year: 2025, demo: false }
     }
 }
 

@@ -87,30 +87,16 @@ impl PageCtx {
     }
 
     pub fn layout(&self, state: &AppState, title: &str, nav: Nav) -> Layout {
-        Layout::build(
-            self.lang,
-            title,
-            &self.path,
-            &state.settings.city_name,
-            state.settings.demo,
-            nav,
-        )
+        Layout::build(self.lang, title, &self.path, &state.settings.city_name, state.settings.demo, nav)
     }
 }
 
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_request_parts(parts, state).await?;
-        let path = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_string();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
         Ok(Self { lang, path })
     }
 }
@@ -145,11 +131,7 @@ pub fn kind_label(t: Tr, kind: AgencyKind) -> String {
 /// catalog file carries a translation for its slug.
 pub fn category_label(t: Tr, slug: &str, name: &str) -> String {
     let key = format!("category-{slug}");
-    if t.lang != Lang::Id && t.has(&key) {
-        t.get(&key)
-    } else {
-        name.to_string()
-    }
+    if t.lang != Lang::Id && t.has(&key) { t.get(&key) } else { name.to_string() }
 }
 
 pub fn cost_label(t: Tr, cost: Option<i64>) -> String {
@@ -188,10 +170,7 @@ impl ServiceCard {
             code: s.code.to_string(),
             name: s.name.clone(),
             summary: s.summary.clone().unwrap_or_default(),
-            agency: s
-                .agency_short_name
-                .clone()
-                .unwrap_or_else(|| s.agency_name.clone()),
+            agency: s.agency_short_name.clone().unwrap_or_else(|| s.agency_name.clone()),
             category: category_label(t, &s.category_slug, &s.category_name),
             status: status_label(t, s.status),
             status_class: status_class(s.status),
@@ -219,31 +198,11 @@ mod tests {
         for lang in [Lang::Id, Lang::En] {
             let ids = crate::i18n::catalog_ids(lang);
             let mut keys: Vec<String> = Vec::new();
-            keys.extend(
-                IntegrationStatus::ALL
-                    .iter()
-                    .map(|s| format!("status-{}", s.as_str())),
-            );
-            keys.extend(
-                IntegrationMode::ALL
-                    .iter()
-                    .map(|s| format!("mode-{}", s.as_str())),
-            );
-            keys.extend(
-                IntegrationMode::ALL
-                    .iter()
-                    .map(|s| format!("mode-{}-help", s.as_str())),
-            );
-            keys.extend(
-                Audience::ALL
-                    .iter()
-                    .map(|s| format!("audience-{}", s.as_str())),
-            );
-            keys.extend(
-                AgencyKind::ALL
-                    .iter()
-                    .map(|s| format!("kind-{}", s.as_str())),
-            );
+            keys.extend(IntegrationStatus::ALL.iter().map(|s| format!("status-{}", s.as_str())));
+            keys.extend(IntegrationMode::ALL.iter().map(|s| format!("mode-{}", s.as_str())));
+            keys.extend(IntegrationMode::ALL.iter().map(|s| format!("mode-{}-help", s.as_str())));
+            keys.extend(Audience::ALL.iter().map(|s| format!("audience-{}", s.as_str())));
+            keys.extend(AgencyKind::ALL.iter().map(|s| format!("kind-{}", s.as_str())));
             let missing: Vec<_> = keys.iter().filter(|k| !ids.contains(*k)).collect();
             assert!(missing.is_empty(), "{lang:?} misses {missing:?}");
         }
@@ -256,13 +215,7 @@ mod tests {
         assert_eq!(cost_label(t, Some(150_000)), "Rp 150.000");
         assert_eq!(duration_label(t, Some(14)), "14 hari kerja");
         assert_eq!(duration_label(Lang::En.tr(), Some(1)), "1 working day");
-        assert_eq!(
-            category_label(Lang::En.tr(), "kesehatan", "Kesehatan"),
-            "Health"
-        );
-        assert_eq!(
-            category_label(Lang::En.tr(), "tidak-ada", "Tidak Ada"),
-            "Tidak Ada"
-        );
+        assert_eq!(category_label(Lang::En.tr(), "kesehatan", "Kesehatan"), "Health");
+        assert_eq!(category_label(Lang::En.tr(), "tidak-ada", "Tidak Ada"), "Tidak Ada");
     }
 }

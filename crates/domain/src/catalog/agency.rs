@@ -81,25 +81,10 @@ mod tests {
 
     #[test]
     fn infers_kind_from_name() {
-        assert_eq!(
-            AgencyKind::infer_from_name("Dinas Kependudukan dan Pencatatan Sipil"),
-            AgencyKind::Dinas
-        );
-        assert_eq!(
-            AgencyKind::infer_from_name("Kecamatan Bogor Barat"),
-            AgencyKind::Kecamatan
-        );
-        assert_eq!(
-            AgencyKind::infer_from_name("Badan Pendapatan Daerah"),
-            AgencyKind::Badan
-        );
-        assert_eq!(
-            AgencyKind::infer_from_name("Rumah Sakit Umum Daerah Kota Bogor"),
-            AgencyKind::Rsud
-        );
-        assert_eq!(
-            AgencyKind::infer_from_name("Tim Percepatan"),
-            AgencyKind::Lainnya
-        );
+        assert_eq!(AgencyKind::infer_from_name("Dinas Kependudukan dan Pencatatan Sipil"), AgencyKind::Dinas);
+        assert_eq!(AgencyKind::infer_from_name("Kecamatan Bogor Barat"), AgencyKind::Kecamatan);
+        assert_eq!(AgencyKind::infer_from_name("Badan Pendapatan Daerah"), AgencyKind::Badan);
+        assert_eq!(AgencyKind::infer_from_name("Rumah Sakit Umum Daerah Kota Bogor"), AgencyKind::Rsud);
+        assert_eq!(AgencyKind::infer_from_name("Tim Percepatan"), AgencyKind::Lainnya);
     }
 }

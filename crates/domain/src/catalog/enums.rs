@@ -95,9 +95,6 @@ mod tests {
         }
         assert_eq!(Audience::parse(" ASN "), Ok(Audience::Asn));
         let err = IntegrationMode::parse("email").err();
-        assert_eq!(
-            err.map(|e| e.choices),
-            Some("link, sso, api, native".into())
-        );
+        assert_eq!(err.map(|e| e.choices), Some("link, sso, api, native".into()));
     }
 }

@@ -36,14 +36,7 @@ pub const CATALOG_COLUMNS: &[&str] = &[
 ];
 
 /// Columns that must be present in the header and filled in every row.
-pub const REQUIRED_COLUMNS: &[&str] = &[
-    "kode",
-    "nama",
-    "kategori",
-    "opd_kode",
-    "mode_integrasi",
-    "status_integrasi",
-];
+pub const REQUIRED_COLUMNS: &[&str] = &["kode", "nama", "kategori", "opd_kode", "mode_integrasi", "status_integrasi"];
 
 /// A problem found in a file, located for the person who has to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,11 +80,7 @@ impl<'a, F: Fn(&str) -> &'a str> RowReader<'a, F> {
     }
 
     fn problem(&mut self, column: &str, reason: impl Into<String>) {
-        self.problems.push(RowProblem {
-            line: self.line,
-            column: Some(column.to_string()),
-            reason: reason.into(),
-        });
+        self.problems.push(RowProblem { line: self.line, column: Some(column.to_string()), reason: reason.into() });
     }
 
     fn required(&mut self, column: &str) -> Option<String> {
@@ -102,22 +91,13 @@ impl<'a, F: Fn(&str) -> &'a str> RowReader<'a, F> {
         value
     }
 
-    fn parsed<T, E: std::fmt::Display>(
-        &mut self,
-        column: &str,
-        parse: impl Fn(&str) -> Result<T, E>,
-    ) -> Option<T> {
+    fn parsed<T, E: std::fmt::Display>(&mut self, column: &str, parse: impl Fn(&str) -> Result<T, E>) -> Option<T> {
         let raw = self.required(column)?;
-        parse(&raw)
-            .map_err(|e| self.problem(column, e.to_string()))
-            .ok()
+        parse(&raw).map_err(|e| self.problem(column, e.to_string())).ok()
     }
 
     fn url(&mut self, column: &str) -> Option<WebUrl> {
-        WebUrl::parse_optional((self.field)(column))
-            .map_err(|e| self.problem(column, e.to_string()))
-            .ok()
-            .flatten()
+        WebUrl::parse_optional((self.field)(column)).map_err(|e| self.problem(column, e.to_string())).ok().flatten()
     }
 
     fn number(&mut self, column: &str, min: i64, max: i64) -> Option<i64> {
@@ -146,22 +126,14 @@ impl CatalogEntry {
         field: impl Fn(&str) -> &'a str,
         now: DateTime<Utc>,
     ) -> Result<Self, Vec<RowProblem>> {
-        let mut row = RowReader {
-            line,
-            field,
-            problems: Vec::new(),
-        };
+        let mut row = RowReader { line, field, problems: Vec::new() };
         let code = row.parsed("kode", ServiceCode::parse);
         let name = row.required("nama");
-        let category = row.parsed("kategori", |raw| {
-            CategoryName::parse(raw).ok_or("nama kategori tidak valid")
-        });
+        let category = row.parsed("kategori", |raw| CategoryName::parse(raw).ok_or("nama kategori tidak valid"));
         let agency = row.parsed("opd_kode", AgencyCode::parse);
         let agency_name = row.text("opd_nama");
         let audience = match row.text("pengguna") {
-            Some(raw) => Audience::parse(&raw)
-                .map_err(|e| row.problem("pengguna", e.to_string()))
-                .ok(),
+            Some(raw) => Audience::parse(&raw).map_err(|e| row.problem("pengguna", e.to_string())).ok(),
             None => Some(Audience::Warga),
         };
         let mode = row.parsed("mode_integrasi", IntegrationMode::parse);
@@ -192,15 +164,8 @@ impl CatalogEntry {
         {
             row.problem("ringkasan", "terlalu panjang (maksimal 300 karakter)");
         }
-        let (
-            Some(code),
-            Some(name),
-            Some(category),
-            Some(agency),
-            Some(audience),
-            Some(mode),
-            Some(status),
-        ) = (code, name, category, agency, audience, mode, status)
+        let (Some(code), Some(name), Some(category), Some(agency), Some(audience), Some(mode), Some(status)) =
+            (code, name, category, agency, audience, mode, status)
         else {
             return Err(row.problems);
         };
@@ -311,37 +276,18 @@ mod tests {
         ])
         .err()
         .unwrap_or_default();
-        let columns: Vec<_> = problems
-            .iter()
-            .filter_map(|p| p.column.as_deref())
-            .collect();
-        assert_eq!(
-            columns,
-            vec!["kode", "nama", "mode_integrasi", "url_web", "biaya"]
-        );
+        let columns: Vec<_> = problems.iter().filter_map(|p| p.column.as_deref()).collect();
+        assert_eq!(columns, vec!["kode", "nama", "mode_integrasi", "url_web", "biaya"]);
         assert!(problems.iter().all(|p| p.line == 7));
-        assert_eq!(
-            problems[0].to_string(),
-            "line 7, column kode: kode harus diawali huruf"
-        );
+        assert_eq!(problems[0].to_string(), "line 7, column kode: kode harus diawali huruf");
     }
 
     #[test]
     fn row_round_trips() {
-        let Ok(entry) = parse(GOOD) else {
-            panic!("good row refused")
-        };
+        let Ok(entry) = parse(GOOD) else { panic!("good row refused") };
         let row = CatalogEntry::to_row(&entry.service, "Disdukcapil");
-        let map: HashMap<&str, &str> = CATALOG_COLUMNS
-            .iter()
-            .copied()
-            .zip(row.iter().map(String::as_str))
-            .collect();
-        let again = CatalogEntry::parse(
-            7,
-            |c| map.get(c).copied().unwrap_or(""),
-            entry.service.status_changed_at,
-        );
+        let map: HashMap<&str, &str> = CATALOG_COLUMNS.iter().copied().zip(row.iter().map(String::as_str)).collect();
+        let again = CatalogEntry::parse(7, |c| map.get(c).copied().unwrap_or(""), entry.service.status_changed_at);
         assert_eq!(again.map(|e| e.service), Ok(entry.service));
     }
 

@@ -110,10 +110,7 @@ mod tests {
     #[test]
     fn category_slug() {
         let cat = CategoryName::parse("  Pajak  & Retribusi ");
-        assert_eq!(
-            cat.as_ref().map(CategoryName::as_str),
-            Some("Pajak & Retribusi")
-        );
+        assert_eq!(cat.as_ref().map(CategoryName::as_str), Some("Pajak & Retribusi"));
         assert_eq!(cat.map(|c| c.slug()), Some("pajak-retribusi".into()));
         assert_eq!(CategoryName::parse(" & "), None);
     }

@@ -21,10 +21,7 @@ pub enum TransitionError {
     #[error("status sudah {0}")]
     Unchanged(IntegrationStatus),
     #[error("status tidak dapat berubah dari {from} ke {to}")]
-    NotAllowed {
-        from: IntegrationStatus,
-        to: IntegrationStatus,
-    },
+    NotAllowed { from: IntegrationStatus, to: IntegrationStatus },
 }
 
 impl IntegrationStatus {
@@ -83,18 +80,9 @@ mod tests {
         assert_eq!(Planned.transition(Integrated), Ok(Integrated));
         assert_eq!(Integrated.transition(Retired), Ok(Retired));
         assert_eq!(Retired.transition(Planned), Ok(Planned));
-        assert_eq!(
-            Retired.transition(Integrated),
-            Err(TransitionError::NotAllowed {
-                from: Retired,
-                to: Integrated
-            })
-        );
+        assert_eq!(Retired.transition(Integrated), Err(TransitionError::NotAllowed { from: Retired, to: Integrated }));
         assert!(Integrated.transition(Planned).is_err());
-        assert_eq!(
-            Planned.transition(Planned),
-            Err(TransitionError::Unchanged(Planned))
-        );
+        assert_eq!(Planned.transition(Planned), Err(TransitionError::Unchanged(Planned)));
     }
 
     fn status() -> impl Strategy<Value = IntegrationStatus> {

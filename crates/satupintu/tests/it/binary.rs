@@ -6,11 +6,7 @@ use std::time::{Duration, Instant};
 use crate::helpers::client;
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 #[tokio::test]
@@ -35,35 +31,22 @@ async fn serves_until_sigterm() {
             break;
         }
         assert!(Instant::now() < deadline, "not ready within 60 s");
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "exited before becoming ready"
-        );
+        assert!(child.try_wait().unwrap().is_none(), "exited before becoming ready");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let home = client()
-        .get(format!("http://127.0.0.1:{port}/"))
-        .send()
-        .await
-        .unwrap();
+    let home = client().get(format!("http://127.0.0.1:{port}/")).send().await.unwrap();
     assert_eq!(home.status().as_u16(), 200);
     // The SQLite file was created in the data folder.
     assert!(dir.path().join("data/satupintu.sqlite3").exists());
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let deadline = Instant::now() + Duration::from_secs(20);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(
-            Instant::now() < deadline,
-            "did not stop within 20 s of SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "did not stop within 20 s of SIGTERM");
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "exit status {status:?}");

@@ -25,9 +25,7 @@ fn postgres_admin_url() -> Option<String> {
         Ok(url) if !url.is_empty() => Some(url),
         _ => {
             if std::env::var("SATUPINTU_TEST_REQUIRE_POSTGRES").as_deref() == Ok("1") {
-                panic!(
-                    "SATUPINTU_TEST_REQUIRE_POSTGRES=1 but SATUPINTU_TEST_POSTGRES_URL is not set"
-                );
+                panic!("SATUPINTU_TEST_REQUIRE_POSTGRES=1 but SATUPINTU_TEST_POSTGRES_URL is not set");
             }
             None
         }
@@ -36,9 +34,7 @@ fn postgres_admin_url() -> Option<String> {
 
 /// Replaces the database name of a PostgreSQL URL.
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
     let prefix = base.rsplit_once('/').map_or(base, |(p, _)| p);
     match query {
         Some(q) => format!("{prefix}/{db}?{q}"),
@@ -50,20 +46,13 @@ impl TestDb {
     /// A fresh, empty database, or `None` when PostgreSQL is not available (skip).
     pub async fn new(backend: Backend) -> Option<Self> {
         let dir = tempfile::tempdir().ok()?;
-        let mut settings = Settings {
-            data_dir: dir.path().join("data"),
-            ..Settings::default()
-        };
+        let mut settings = Settings { data_dir: dir.path().join("data"), ..Settings::default() };
         if backend == Backend::Postgres {
             let admin = postgres_admin_url()?;
             sqlx::any::install_default_drivers();
             let name = format!("sp_{}", uuid_like());
-            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
-                .await
-                .ok()?;
-            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .await
-                .ok()?;
+            let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.ok()?;
+            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.ok()?;
             settings.database_url = Some(Secret::new(with_database(&admin, &name)));
         }
         Some(Self { settings, dir })
@@ -73,15 +62,8 @@ impl TestDb {
 fn uuid_like() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    format!(
-        "{}_{}_{}",
-        std::process::id(),
-        nanos % 1_000_000_000,
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{}_{}_{}", std::process::id(), nanos % 1_000_000_000, COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Runs `$body` as an async test on each backend; PostgreSQL is skipped when unavailable.
@@ -127,24 +109,11 @@ pub fn client() -> reqwest::Client {
 impl TestApp {
     /// Starts the app on `db`, optionally with the demo city, inside the current runtime.
     pub async fn spawn(db: TestDb, demo: bool) -> Self {
-        let app = satupintu::app::build(&db.settings, demo)
-            .await
-            .expect("app builds");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let app = satupintu::app::build(&db.settings, demo).await.expect("app builds");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        tokio::spawn(satupintu::app::serve(
-            app,
-            listener,
-            Duration::from_secs(1),
-            std::future::pending(),
-        ));
-        Self {
-            base,
-            client: client(),
-            _db: db,
-        }
+        tokio::spawn(satupintu::app::serve(app, listener, Duration::from_secs(1), std::future::pending()));
+        Self { base, client: client(), _db: db }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -211,12 +180,8 @@ macro_rules! on_shared_demo {
 pub async fn get_json(url: &str) -> (u16, String, serde_json::Value) {
     let response = client().get(url).send().await.expect("request");
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     let body = response.json().await.unwrap_or(serde_json::Value::Null);
     (status, content_type, body)
 }
@@ -228,8 +193,5 @@ pub async fn get_text(url: &str, headers: &[(&str, &str)]) -> (u16, String) {
         request = request.header(*k, *v);
     }
     let response = request.send().await.expect("request");
-    (
-        response.status().as_u16(),
-        response.text().await.unwrap_or_default(),
-    )
+    (response.status().as_u16(), response.text().await.unwrap_or_default())
 }

@@ -8,11 +8,7 @@ use crate::helpers::{Backend, TestDb};
 
 fn satupintu(db: &TestDb, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_satupintu"));
-    command
-        .args(args)
-        .arg("--data-dir")
-        .arg(&db.settings.data_dir)
-        .env("RUST_LOG", "warn");
+    command.args(args).arg("--data-dir").arg(&db.settings.data_dir).env("RUST_LOG", "warn");
     if let Some(url) = &db.settings.database_url {
         command.arg("--database-url").arg(url.expose());
     }
@@ -66,10 +62,7 @@ async fn good_csv_imports_and_reimport_updates() {
     let file = write(db.dir.path(), "katalog.csv", GOOD);
     let out = satupintu(&db, &["import", "catalog", &file]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(
-        text(&out.stdout).trim(),
-        "imported 2 rows: 2 new, 0 updated, 0 status changes, 2 new agencies"
-    );
+    assert_eq!(text(&out.stdout).trim(), "imported 2 rows: 2 new, 0 updated, 0 status changes, 2 new agencies");
     let again = satupintu(&db, &["import", "catalog", &file]);
     assert!(again.status.success());
     assert!(text(&again.stdout).contains("0 new, 2 updated, 0 status changes"));
@@ -106,18 +99,13 @@ async fn bad_csv_imports_nothing_and_lists_every_problem() {
 #[tokio::test]
 async fn unknown_header_lists_accepted_ones() {
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
-    let file = write(
-        db.dir.path(),
-        "katalog.csv",
-        "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi,warna\n",
-    );
+    let file =
+        write(db.dir.path(), "katalog.csv", "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi,warna\n");
     let out = satupintu(&db, &["import", "catalog", &file]);
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
     assert!(
-        stderr.starts_with(
-            "line 1, column warna: kolom tidak dikenal; kolom yang diterima: kode, nama, ringkasan,"
-        ),
+        stderr.starts_with("line 1, column warna: kolom tidak dikenal; kolom yang diterima: kode, nama, ringkasan,"),
         "{stderr}"
     );
 }
@@ -183,35 +171,15 @@ async fn xlsx_good_and_bad() {
                 "0",
                 "2024",
             ],
-            &[
-                "SIUP",
-                "Izin lama",
-                "Perizinan & Investasi",
-                "DPMPTSP",
-                "",
-                "link",
-                "entah",
-                "0",
-                "1800",
-            ],
+            &["SIUP", "Izin lama", "Perizinan & Investasi", "DPMPTSP", "", "link", "entah", "0", "1800"],
         ],
     );
     let out = satupintu(&db, &["import", "catalog", &bad]);
     assert!(!out.status.success());
     let stderr = text(&out.stderr);
-    assert!(
-        stderr.contains("line 3, column status_integrasi: nilai 'entah' tidak dikenal"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("line 3, column target_tahun: harus antara 2000 dan 2100"),
-        "{stderr}"
-    );
-    assert_eq!(
-        count_services(&db).await,
-        1,
-        "the good PBG row must not land alone"
-    );
+    assert!(stderr.contains("line 3, column status_integrasi: nilai 'entah' tidak dikenal"), "{stderr}");
+    assert!(stderr.contains("line 3, column target_tahun: harus antara 2000 dan 2100"), "{stderr}");
+    assert_eq!(count_services(&db).await, 1, "the good PBG row must not land alone");
 }
 
 #[tokio::test]
@@ -222,25 +190,13 @@ async fn export_then_import_round_trips_in_both_formats() {
     let original = store.all_services().await.unwrap();
     store.close().await;
     for ext in ["csv", "xlsx"] {
-        let file = db
-            .dir
-            .path()
-            .join(format!("ekspor.{ext}"))
-            .display()
-            .to_string();
+        let file = db.dir.path().join(format!("ekspor.{ext}")).display().to_string();
         let out = satupintu(&db, &["export", "catalog", &file]);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert!(text(&out.stdout).contains("exported 327 services"));
         // Into a fresh database: the same catalog comes back.
         let fresh = TestDb::new(Backend::Sqlite).await.unwrap();
-        let agencies = satupintu(
-            &fresh,
-            &[
-                "import",
-                "agencies",
-                &write(fresh.dir.path(), "opd.csv", "kode,nama\n"),
-            ],
-        );
+        let agencies = satupintu(&fresh, &["import", "agencies", &write(fresh.dir.path(), "opd.csv", "kode,nama\n")]);
         assert!(agencies.status.success(), "{}", text(&agencies.stderr));
         let out = satupintu(&fresh, &["import", "catalog", &file]);
         assert!(out.status.success(), "{ext}: {}", text(&out.stderr));
@@ -280,10 +236,6 @@ async fn unknown_database_scheme_is_refused() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("unsupported database URL scheme 'mysql'"),
-        "{}",
-        text(&out.stderr)
-    );
+    assert!(text(&out.stderr).contains("unsupported database URL scheme 'mysql'"), "{}", text(&out.stderr));
     drop(db);
 }

@@ -32,37 +32,18 @@ on_both_backends!(catalog_scenario, |db| {
     assert!(store.catalog_is_empty().await.unwrap());
     let revision = store.catalog_revision().await.unwrap();
 
-    let outcome = store
-        .import_catalog(&entries(CATALOG, at(2024, 1, 10)), at(2024, 1, 10), |_| {})
-        .await
-        .unwrap();
-    assert_eq!(
-        (outcome.created, outcome.updated, outcome.agencies_created),
-        (5, 0, 4)
-    );
+    let outcome = store.import_catalog(&entries(CATALOG, at(2024, 1, 10)), at(2024, 1, 10), |_| {}).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.agencies_created), (5, 0, 4));
     assert!(store.catalog_revision().await.unwrap() > revision);
 
     // Listing: ordered by name, paginated with totals, retired left out by default.
-    let all = store
-        .list_services(&ServiceFilter::default(), Page::new(1, 2))
-        .await
-        .unwrap();
+    let all = store.list_services(&ServiceFilter::default(), Page::new(1, 2)).await.unwrap();
     assert_eq!(all.total, 5);
     assert_eq!(all.total_pages(), 3);
     let names: Vec<_> = all.items.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, vec!["Kartu Keluarga", "Nomor Induk Berusaha"]);
-    let page3 = store
-        .list_services(&ServiceFilter::default(), Page::new(3, 2))
-        .await
-        .unwrap();
-    assert_eq!(
-        page3
-            .items
-            .iter()
-            .map(|s| s.code.as_str())
-            .collect::<Vec<_>>(),
-        vec!["SIMPEG"]
-    );
+    let page3 = store.list_services(&ServiceFilter::default(), Page::new(3, 2)).await.unwrap();
+    assert_eq!(page3.items.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(), vec!["SIMPEG"]);
 
     // Filters combine; text matches name, keywords and code, case-insensitively, and a
     // `%` is literal.
@@ -70,44 +51,13 @@ on_both_backends!(catalog_scenario, |db| {
         let store = store.clone();
         async move {
             let page = store.list_services(&f, Page::new(1, 50)).await.unwrap();
-            page.items
-                .iter()
-                .map(|s| s.code.to_string())
-                .collect::<Vec<_>>()
+            page.items.iter().map(|s| s.code.to_string()).collect::<Vec<_>>()
         }
     };
-    assert_eq!(
-        filter(ServiceFilter {
-            text: Some("E-KTP".into()),
-            ..Default::default()
-        })
-        .await,
-        vec!["KTP-EL"]
-    );
-    assert_eq!(
-        filter(ServiceFilter {
-            text: Some("pajak bumi".into()),
-            ..Default::default()
-        })
-        .await,
-        vec!["PBB-P2"]
-    );
-    assert_eq!(
-        filter(ServiceFilter {
-            text: Some("100%".into()),
-            ..Default::default()
-        })
-        .await,
-        vec!["SIMPEG"]
-    );
-    assert!(
-        filter(ServiceFilter {
-            text: Some("10_%".into()),
-            ..Default::default()
-        })
-        .await
-        .is_empty()
-    );
+    assert_eq!(filter(ServiceFilter { text: Some("E-KTP".into()), ..Default::default() }).await, vec!["KTP-EL"]);
+    assert_eq!(filter(ServiceFilter { text: Some("pajak bumi".into()), ..Default::default() }).await, vec!["PBB-P2"]);
+    assert_eq!(filter(ServiceFilter { text: Some("100%".into()), ..Default::default() }).await, vec!["SIMPEG"]);
+    assert!(filter(ServiceFilter { text: Some("10_%".into()), ..Default::default() }).await.is_empty());
     assert_eq!(
         filter(ServiceFilter {
             category: Some("kependudukan".into()),
@@ -118,108 +68,44 @@ on_both_backends!(catalog_scenario, |db| {
         vec!["KTP-EL"]
     );
     assert_eq!(
-        filter(ServiceFilter {
-            agency: Some(AgencyCode::parse("bapenda").unwrap()),
-            ..Default::default()
-        })
-        .await,
+        filter(ServiceFilter { agency: Some(AgencyCode::parse("bapenda").unwrap()), ..Default::default() }).await,
         vec!["PBB-P2"]
     );
-    assert_eq!(
-        filter(ServiceFilter {
-            audience: Some(Audience::Bisnis),
-            ..Default::default()
-        })
-        .await,
-        vec!["NIB"]
-    );
-    assert_eq!(
-        filter(ServiceFilter {
-            mode: Some(IntegrationMode::Sso),
-            ..Default::default()
-        })
-        .await,
-        vec!["SIMPEG"]
-    );
+    assert_eq!(filter(ServiceFilter { audience: Some(Audience::Bisnis), ..Default::default() }).await, vec!["NIB"]);
+    assert_eq!(filter(ServiceFilter { mode: Some(IntegrationMode::Sso), ..Default::default() }).await, vec!["SIMPEG"]);
 
     // Detail with history and agency.
-    let ktp = store
-        .service(&ServiceCode::parse("ktp-el").unwrap())
-        .await
-        .unwrap();
+    let ktp = store.service(&ServiceCode::parse("ktp-el").unwrap()).await.unwrap();
     assert_eq!(ktp.agency_name, "Dinas Kependudukan dan Pencatatan Sipil");
-    assert_eq!(
-        ktp.service.standard.requirements,
-        vec!["KK", "Surat pengantar"]
-    );
+    assert_eq!(ktp.service.standard.requirements, vec!["KK", "Surat pengantar"]);
     assert_eq!(ktp.service.standard.cost_rupiah, Some(0));
     assert_eq!(ktp.history.len(), 1);
     assert_eq!(ktp.history[0].from, None);
-    assert!(matches!(
-        store.service(&ServiceCode::parse("NOPE").unwrap()).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.service(&ServiceCode::parse("NOPE").unwrap()).await, Err(StoreError::NotFound)));
 
     // Agencies and categories with counts.
     let agencies = store.list_agencies().await.unwrap();
-    let dukcapil = agencies
-        .iter()
-        .find(|a| a.agency.code.as_str() == "DISDUKCAPIL")
-        .unwrap();
+    let dukcapil = agencies.iter().find(|a| a.agency.code.as_str() == "DISDUKCAPIL").unwrap();
     assert_eq!((dukcapil.services, dukcapil.integrated), (2, 1));
     assert_eq!(dukcapil.agency.kind, domain::AgencyKind::Dinas);
     let categories = store.list_categories().await.unwrap();
     let slugs: Vec<_> = categories.iter().map(|c| c.slug.as_str()).collect();
-    assert_eq!(
-        slugs,
-        vec![
-            "kepegawaian-asn",
-            "kependudukan",
-            "pajak-retribusi",
-            "perizinan-investasi"
-        ]
-    );
+    assert_eq!(slugs, vec!["kepegawaian-asn", "kependudukan", "pajak-retribusi", "perizinan-investasi"]);
 
     // Progress overall and grouped.
     let progress = store.progress().await.unwrap();
-    assert_eq!(
-        (
-            progress.integrated,
-            progress.in_progress,
-            progress.planned,
-            progress.total
-        ),
-        (3, 1, 1, 5)
-    );
+    assert_eq!((progress.integrated, progress.in_progress, progress.planned, progress.total), (3, 1, 1, 5));
     let by_category = store.progress_by_category().await.unwrap();
-    let dukcapil_cat = by_category
-        .iter()
-        .find(|g| g.key == "kependudukan")
-        .unwrap();
-    assert_eq!(
-        (
-            dukcapil_cat.progress.integrated,
-            dukcapil_cat.progress.total
-        ),
-        (1, 2)
-    );
+    let dukcapil_cat = by_category.iter().find(|g| g.key == "kependudukan").unwrap();
+    assert_eq!((dukcapil_cat.progress.integrated, dukcapil_cat.progress.total), (1, 2));
 
     // A second import updates by kode, records allowed status changes, and refuses a
     // forbidden one without changing anything.
     let update = "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi\n\
                   KK,Penerbitan Kartu Keluarga,Kependudukan,DISDUKCAPIL,native,terintegrasi\n";
-    let outcome = store
-        .import_catalog(&entries(update, at(2024, 3, 5)), at(2024, 3, 5), |_| {})
-        .await
-        .unwrap();
-    assert_eq!(
-        (outcome.created, outcome.updated, outcome.status_changes),
-        (0, 1, 1)
-    );
-    let kk = store
-        .service(&ServiceCode::parse("KK").unwrap())
-        .await
-        .unwrap();
+    let outcome = store.import_catalog(&entries(update, at(2024, 3, 5)), at(2024, 3, 5), |_| {}).await.unwrap();
+    assert_eq!((outcome.created, outcome.updated, outcome.status_changes), (0, 1, 1));
+    let kk = store.service(&ServiceCode::parse("KK").unwrap()).await.unwrap();
     assert_eq!(kk.service.name, "Penerbitan Kartu Keluarga");
     assert_eq!(
         kk.history.iter().map(|c| c.to).collect::<Vec<_>>(),
@@ -228,18 +114,12 @@ on_both_backends!(catalog_scenario, |db| {
 
     let retire = "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi\n\
                   NIB,Nomor Induk Berusaha,Perizinan & Investasi,DPMPTSP,link,dihentikan\n";
-    store
-        .import_catalog(&entries(retire, at(2024, 4, 1)), at(2024, 4, 1), |_| {})
-        .await
-        .unwrap();
+    store.import_catalog(&entries(retire, at(2024, 4, 1)), at(2024, 4, 1), |_| {}).await.unwrap();
     let bad = "kode,nama,kategori,opd_kode,mode_integrasi,status_integrasi\n\
                KTP-EL,Nama Baru,Kependudukan,DISDUKCAPIL,native,terintegrasi\n\
                NIB,Nomor Induk Berusaha,Perizinan & Investasi,DPMPTSP,link,terintegrasi\n\
                BARU,Layanan Baru,Sosial,OPD-BARU,link,direncanakan\n";
-    match store
-        .import_catalog(&entries(bad, at(2024, 5, 1)), at(2024, 5, 1), |_| {})
-        .await
-    {
+    match store.import_catalog(&entries(bad, at(2024, 5, 1)), at(2024, 5, 1), |_| {}).await {
         Err(ImportRejected::Problems(problems)) => {
             let text: Vec<_> = problems.iter().map(ToString::to_string).collect();
             assert_eq!(
@@ -253,48 +133,26 @@ on_both_backends!(catalog_scenario, |db| {
         other => panic!("expected problems, got {other:?}"),
     }
     // Nothing from the rejected file landed, not even its valid first row.
-    let ktp = store
-        .service(&ServiceCode::parse("KTP-EL").unwrap())
-        .await
-        .unwrap();
+    let ktp = store.service(&ServiceCode::parse("KTP-EL").unwrap()).await.unwrap();
     assert_eq!(ktp.service.name, "Perekaman KTP-el");
-    assert!(matches!(
-        store.service(&ServiceCode::parse("BARU").unwrap()).await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.service(&ServiceCode::parse("BARU").unwrap()).await, Err(StoreError::NotFound)));
 
     // Retired services leave the default list and the totals, but can be asked for.
-    let active = store
-        .list_services(&ServiceFilter::default(), Page::new(1, 50))
-        .await
-        .unwrap();
+    let active = store.list_services(&ServiceFilter::default(), Page::new(1, 50)).await.unwrap();
     assert_eq!(active.total, 4);
     let retired = store
         .list_services(
-            &ServiceFilter {
-                status: Some(IntegrationStatus::Retired),
-                ..Default::default()
-            },
+            &ServiceFilter { status: Some(IntegrationStatus::Retired), ..Default::default() },
             Page::new(1, 50),
         )
         .await
         .unwrap();
-    assert_eq!(
-        retired
-            .items
-            .iter()
-            .map(|s| s.code.as_str())
-            .collect::<Vec<_>>(),
-        vec!["NIB"]
-    );
+    assert_eq!(retired.items.iter().map(|s| s.code.as_str()).collect::<Vec<_>>(), vec!["NIB"]);
     assert_eq!(store.progress().await.unwrap().total, 4);
 
     // Month-by-month history ends at the current counts.
     let history = store.progress_history(at(2024, 6, 1)).await.unwrap();
-    let months: Vec<_> = history
-        .iter()
-        .map(|p| (p.month.format("%Y-%m").to_string(), p.integrated, p.total))
-        .collect();
+    let months: Vec<_> = history.iter().map(|p| (p.month.format("%Y-%m").to_string(), p.integrated, p.total)).collect();
     assert_eq!(months.first(), Some(&("2024-01".to_string(), 3, 5)));
     assert_eq!(months.last(), Some(&("2024-06".to_string(), 4, 4)));
     assert_eq!(months.len(), 6);
@@ -303,26 +161,15 @@ on_both_backends!(catalog_scenario, |db| {
     let kk_code = ServiceCode::parse("KK").unwrap();
     store.record_open(&kk_code).await.unwrap();
     store.record_open(&kk_code).await.unwrap();
-    assert!(matches!(
-        store
-            .record_open(&ServiceCode::parse("NOPE").unwrap())
-            .await,
-        Err(StoreError::NotFound)
-    ));
+    assert!(matches!(store.record_open(&ServiceCode::parse("NOPE").unwrap()).await, Err(StoreError::NotFound)));
     let popular = store.popular_services(2).await.unwrap();
-    assert_eq!(
-        popular.first().map(|s| (s.code.as_str(), s.opens)),
-        Some(("KK", 2))
-    );
+    assert_eq!(popular.first().map(|s| (s.code.as_str(), s.opens)), Some(("KK", 2)));
 
     // Meta facts.
     assert_eq!(store.meta("demo_city").await.unwrap(), None);
     store.set_meta("demo_city", "x").await.unwrap();
     store.set_meta("demo_city", "kota-bogor").await.unwrap();
-    assert_eq!(
-        store.meta("demo_city").await.unwrap().as_deref(),
-        Some("kota-bogor")
-    );
+    assert_eq!(store.meta("demo_city").await.unwrap().as_deref(), Some("kota-bogor"));
 
     // Export returns every service, retired included, by code.
     let all = store.all_services().await.unwrap();
@@ -336,27 +183,15 @@ on_both_backends!(catalog_scenario, |db| {
 on_both_backends!(demo_city_loads_once, |db| {
     let store = satupintu::app::open_store(&db.settings).await.unwrap();
     let first = satupintu::demo::load(&store).await.unwrap();
-    assert_eq!(
-        first,
-        satupintu::demo::DemoOutcome::Loaded {
-            agencies: 44,
-            services: 327
-        }
-    );
-    assert_eq!(
-        satupintu::demo::load(&store).await.unwrap(),
-        satupintu::demo::DemoOutcome::AlreadyPopulated
-    );
+    assert_eq!(first, satupintu::demo::DemoOutcome::Loaded { agencies: 44, services: 327 });
+    assert_eq!(satupintu::demo::load(&store).await.unwrap(), satupintu::demo::DemoOutcome::AlreadyPopulated);
     let progress = store.progress().await.unwrap();
     assert_eq!((progress.integrated, progress.total), (148, 327));
     // The replayed history reaches today's counts, and grows over the years.
     let history = store.progress_history(Utc::now()).await.unwrap();
     let last = history.last().unwrap();
     assert_eq!((last.integrated, last.total), (148, 327));
-    let mid = history
-        .iter()
-        .find(|p| p.month.format("%Y-%m").to_string() == "2021-01")
-        .unwrap();
+    let mid = history.iter().find(|p| p.month.format("%Y-%m").to_string() == "2021-01").unwrap();
     assert!(mid.integrated > 0 && mid.integrated < 148, "{mid:?}");
     assert!(satupintu::demo::is_loaded(&store).await.unwrap());
     store.close().await;

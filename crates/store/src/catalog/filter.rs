@@ -29,10 +29,7 @@ impl Page {
 
     /// A page, with the size clamped to 1..=[`Page::MAX_SIZE`] and the number to ≥ 1.
     pub fn new(number: u64, size: u64) -> Self {
-        Self {
-            number: number.max(1),
-            size: size.clamp(1, Self::MAX_SIZE),
-        }
+        Self { number: number.max(1), size: size.clamp(1, Self::MAX_SIZE) }
     }
 
     pub(crate) fn offset(self) -> i64 {
@@ -63,10 +60,7 @@ pub(crate) enum Bind {
 
 /// Escapes `LIKE` wildcards so a person's `%` or `_` matches literally.
 fn like_pattern(word: &str) -> String {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -110,11 +104,8 @@ mod tests {
 
     #[test]
     fn builds_numbered_conditions() {
-        let filter = ServiceFilter {
-            mode: Some(IntegrationMode::Api),
-            text: Some("KTP 100%".into()),
-            ..Default::default()
-        };
+        let filter =
+            ServiceFilter { mode: Some(IntegrationMode::Api), text: Some("KTP 100%".into()), ..Default::default() };
         let (sql, binds) = filter.where_clause();
         assert_eq!(
             sql,
@@ -126,20 +117,9 @@ mod tests {
 
     #[test]
     fn pages_are_clamped() {
-        assert_eq!(
-            Page::new(0, 1000),
-            Page {
-                number: 1,
-                size: 100
-            }
-        );
+        assert_eq!(Page::new(0, 1000), Page { number: 1, size: 100 });
         assert_eq!(Page::new(3, 20).offset(), 40);
-        let paged: Paged<u8> = Paged {
-            items: vec![],
-            page: 1,
-            per_page: 20,
-            total: 41,
-        };
+        let paged: Paged<u8> = Paged { items: vec![], page: 1, per_page: 20, total: 41 };
         assert_eq!(paged.total_pages(), 3);
     }
 }

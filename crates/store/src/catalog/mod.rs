@@ -5,9 +5,7 @@ mod progress;
 mod read;
 pub(crate) mod write;
 
-use domain::{
-    Agency, Audience, IntegrationMode, IntegrationStatus, Service, ServiceCode, StatusChange,
-};
+use domain::{Agency, Audience, IntegrationMode, IntegrationStatus, Service, ServiceCode, StatusChange};
 use serde::Serialize;
 
 pub use filter::{Page, Paged, ServiceFilter};

@@ -20,9 +20,8 @@ pub struct AgencyProgress {
 impl Store {
     /// Integrated, in progress and planned counts over the whole catalog.
     pub async fn progress(&self) -> Result<Progress, StoreError> {
-        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM services GROUP BY status")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT status, COUNT(*) AS n FROM services GROUP BY status").fetch_all(&self.pool).await?;
         let mut progress = Progress::default();
         for row in rows {
             let status = row.status("status")?;
@@ -33,31 +32,20 @@ impl Store {
         Ok(progress)
     }
 
-    async fn grouped_progress(
-        &self,
-        key: &str,
-        name: &str,
-        join: &str,
-    ) -> Result<Vec<AgencyProgress>, StoreError> {
+    async fn grouped_progress(&self, key: &str, name: &str, join: &str) -> Result<Vec<AgencyProgress>, StoreError> {
         let sql = format!(
             "SELECT {key} AS k, {name} AS name, s.status, COUNT(*) AS n FROM services s {join} \
              GROUP BY {key}, {name}, s.status ORDER BY {key}{collate}",
             collate = self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         let mut groups: Vec<AgencyProgress> = Vec::new();
         for row in rows {
             let key = row.text("k")?;
             let status = row.status("status")?;
             let n = row.count("n")?;
             if groups.last().is_none_or(|g| g.key != key) {
-                groups.push(AgencyProgress {
-                    key,
-                    name: row.text("name")?,
-                    progress: Progress::default(),
-                });
+                groups.push(AgencyProgress { key, name: row.text("name")?, progress: Progress::default() });
             }
             if let Some(group) = groups.last_mut() {
                 for _ in 0..n {
@@ -71,42 +59,22 @@ impl Store {
 
     /// Progress per agency, by agency code.
     pub async fn progress_by_agency(&self) -> Result<Vec<AgencyProgress>, StoreError> {
-        self.grouped_progress(
-            "a.code",
-            "COALESCE(a.short_name, a.name)",
-            "JOIN agencies a ON a.id = s.agency_id",
-        )
-        .await
+        self.grouped_progress("a.code", "COALESCE(a.short_name, a.name)", "JOIN agencies a ON a.id = s.agency_id").await
     }
 
     /// Progress per category, by slug.
     pub async fn progress_by_category(&self) -> Result<Vec<AgencyProgress>, StoreError> {
-        self.grouped_progress(
-            "c.slug",
-            "c.name",
-            "JOIN categories c ON c.slug = s.category_slug",
-        )
-        .await
+        self.grouped_progress("c.slug", "c.name", "JOIN categories c ON c.slug = s.category_slug").await
     }
 
     /// Month-by-month progress replayed from the status history, up to `until`.
-    pub async fn progress_history(
-        &self,
-        until: DateTime<Utc>,
-    ) -> Result<Vec<ProgressPoint>, StoreError> {
-        let rows =
-            sqlx::query("SELECT service_id, changed_at, to_status FROM service_status_changes")
-                .fetch_all(&self.pool)
-                .await?;
+    pub async fn progress_history(&self, until: DateTime<Utc>) -> Result<Vec<ProgressPoint>, StoreError> {
+        let rows = sqlx::query("SELECT service_id, changed_at, to_status FROM service_status_changes")
+            .fetch_all(&self.pool)
+            .await?;
         let changes = rows
             .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<String, _>("service_id")?,
-                    r.time("changed_at")?,
-                    r.status("to_status")?,
-                ))
-            })
+            .map(|r| Ok((r.try_get::<String, _>("service_id")?, r.time("changed_at")?, r.status("to_status")?)))
             .collect::<Result<Vec<(String, DateTime<Utc>, IntegrationStatus)>, StoreError>>()?;
         Ok(progress_over_time(&changes, until))
     }

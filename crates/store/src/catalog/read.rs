@@ -5,9 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
 use super::filter::Bind;
-use super::{
-    AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
-};
+use super::{AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary};
 use crate::error::corrupt;
 use crate::rows::Columns;
 use crate::{Store, StoreError};
@@ -53,10 +51,8 @@ fn agency(row: &AnyRow) -> Result<Agency, StoreError> {
 }
 
 pub(crate) fn service(row: &AnyRow) -> Result<Service, StoreError> {
-    let u32_days = row
-        .opt_int("duration_days")?
-        .map(|d| u32::try_from(d).map_err(|e| corrupt("duration_days", e)))
-        .transpose()?;
+    let u32_days =
+        row.opt_int("duration_days")?.map(|d| u32::try_from(d).map_err(|e| corrupt("duration_days", e))).transpose()?;
     Ok(Service {
         code: row.service_code("code")?,
         name: row.text("name")?,
@@ -68,9 +64,7 @@ pub(crate) fn service(row: &AnyRow) -> Result<Service, StoreError> {
         mode: row.mode("mode")?,
         status: row.status("status")?,
         status_changed_at: row.time("status_changed_at")?,
-        target_year: row
-            .opt_int("target_year")?
-            .and_then(|y| i32::try_from(y).ok()),
+        target_year: row.opt_int("target_year")?.and_then(|y| i32::try_from(y).ok()),
         web_url: row.url("web_url")?,
         android_url: row.url("android_url")?,
         ios_url: row.url("ios_url")?,
@@ -97,11 +91,7 @@ pub(crate) const FULL_SERVICE_COLUMNS: &str = "s.id, s.code, s.name, s.summary, 
 impl Store {
     /// Lists services matching a filter, by name, one page at a time.
     #[tracing::instrument(skip_all)]
-    pub async fn list_services(
-        &self,
-        filter: &ServiceFilter,
-        page: Page,
-    ) -> Result<Paged<ServiceSummary>, StoreError> {
+    pub async fn list_services(&self, filter: &ServiceFilter, page: Page) -> Result<Paged<ServiceSummary>, StoreError> {
         let (where_sql, binds) = filter.where_clause();
         let count_sql = format!("SELECT COUNT(*) AS n {FROM_SERVICES} WHERE {where_sql}");
         let mut count = sqlx::query(AssertSqlSafe(count_sql));
@@ -121,11 +111,8 @@ impl Store {
         for Bind::Text(value) in binds {
             list = list.bind(value);
         }
-        let rows = list
-            .bind(i64::try_from(page.size).unwrap_or(i64::MAX))
-            .bind(page.offset())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            list.bind(i64::try_from(page.size).unwrap_or(i64::MAX)).bind(page.offset()).fetch_all(&self.pool).await?;
         Ok(Paged {
             items: rows.iter().map(summary).collect::<Result<_, _>>()?,
             page: page.number,
@@ -170,9 +157,7 @@ impl Store {
             Ok(StatusChange {
                 from: r
                     .opt_text("from_status")?
-                    .map(|s| {
-                        domain::IntegrationStatus::parse(&s).map_err(|e| corrupt("from_status", e))
-                    })
+                    .map(|s| domain::IntegrationStatus::parse(&s).map_err(|e| corrupt("from_status", e)))
                     .transpose()?,
                 to: r.status("to_status")?,
                 at: r.time("changed_at")?,
@@ -196,12 +181,8 @@ impl Store {
             "SELECT {FULL_SERVICE_COLUMNS} {FROM_SERVICES} ORDER BY s.code{}",
             self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| Ok((service(r)?, r.text("agency_name")?)))
-            .collect()
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((service(r)?, r.text("agency_name")?))).collect()
     }
 
     /// Every agency with its counts, by name.
@@ -213,9 +194,7 @@ impl Store {
              FROM agencies a ORDER BY a.sort_key{}",
             self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(AgencySummary {
@@ -255,9 +234,7 @@ impl Store {
              FROM categories c ORDER BY c.slug{}",
             self.backend().binary_collation()
         );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 Ok(CategorySummary {
@@ -267,25 +244,19 @@ impl Store {
                     integrated: r.count("integrated")?,
                 })
             })
-            .filter(|c: &Result<CategorySummary, StoreError>| {
-                c.as_ref().map_or(true, |c| c.services > 0)
-            })
+            .filter(|c: &Result<CategorySummary, StoreError>| c.as_ref().map_or(true, |c| c.services > 0))
             .collect()
     }
 
     /// Whether the catalog has no services at all (a fresh install).
     pub async fn catalog_is_empty(&self) -> Result<bool, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM services")
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM services").fetch_one(&self.pool).await?;
         Ok(row.count("n")? == 0)
     }
 
     /// The catalog revision, bumped by every catalog write.
     pub async fn catalog_revision(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT revision FROM catalog_revision WHERE id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query("SELECT revision FROM catalog_revision WHERE id = 1").fetch_one(&self.pool).await?;
         Ok(row.try_get::<i64, _>("revision")?)
     }
 }

@@ -38,14 +38,8 @@ pub(crate) async fn upsert_agency(
 }
 
 /// The id of an agency, if it exists.
-pub(crate) async fn agency_id(
-    conn: &mut AnyConnection,
-    code: &str,
-) -> Result<Option<String>, StoreError> {
-    let row = sqlx::query("SELECT id FROM agencies WHERE code = $1")
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?;
+pub(crate) async fn agency_id(conn: &mut AnyConnection, code: &str) -> Result<Option<String>, StoreError> {
+    let row = sqlx::query("SELECT id FROM agencies WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?;
     row.map(|r| r.text("id")).transpose()
 }
 
@@ -58,28 +52,22 @@ pub(crate) async fn service_state(
         .bind(code.as_str())
         .fetch_optional(&mut *conn)
         .await?;
-    row.map(|r| Ok((r.text("id")?, r.status("status")?)))
-        .transpose()
+    row.map(|r| Ok((r.text("id")?, r.status("status")?))).transpose()
 }
 
-async fn ensure_category(
-    conn: &mut AnyConnection,
-    category: &CategoryName,
-) -> Result<String, StoreError> {
+async fn ensure_category(conn: &mut AnyConnection, category: &CategoryName) -> Result<String, StoreError> {
     let slug = category.slug();
-    sqlx::query("INSERT INTO categories (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO UPDATE SET name = excluded.name")
-        .bind(slug.as_str())
-        .bind(category.as_str())
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO categories (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO UPDATE SET name = excluded.name",
+    )
+    .bind(slug.as_str())
+    .bind(category.as_str())
+    .execute(&mut *conn)
+    .await?;
     Ok(slug)
 }
 
-async fn record_change(
-    conn: &mut AnyConnection,
-    service_id: &str,
-    change: &StatusChange,
-) -> Result<(), StoreError> {
+async fn record_change(conn: &mut AnyConnection, service_id: &str, change: &StatusChange) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO service_status_changes (id, service_id, from_status, to_status, changed_at, note) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -182,9 +170,7 @@ pub(crate) async fn change_status(
 }
 
 pub(crate) async fn bump_revision(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    sqlx::query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1")
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -207,11 +193,7 @@ impl Store {
             .bind(code.as_str())
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            Err(StoreError::NotFound)
-        } else {
-            Ok(())
-        }
+        if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     /// Sets how often services were opened (used by the demo city's sample figures).
@@ -230,18 +212,12 @@ impl Store {
 
     /// Replaces a service's status history (oldest first) and sets its status to the
     /// last entry. For loading historical data such as the demo city's programme timeline.
-    pub async fn replace_status_history(
-        &self,
-        code: &ServiceCode,
-        history: &[StatusChange],
-    ) -> Result<(), StoreError> {
+    pub async fn replace_status_history(&self, code: &ServiceCode, history: &[StatusChange]) -> Result<(), StoreError> {
         let Some(last) = history.last() else {
             return Ok(());
         };
         let mut tx = self.pool.begin().await?;
-        let (id, _) = service_state(&mut tx, code)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let (id, _) = service_state(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
         sqlx::query("DELETE FROM service_status_changes WHERE service_id = $1")
             .bind(id.as_str())
             .execute(&mut *tx)

@@ -34,37 +34,25 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<AgencyItem>>
         (status = 404, description = "No agency with that code", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn show(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Json<AgencyFull>, ApiError> {
+pub async fn show(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<AgencyFull>, ApiError> {
     let parsed = AgencyCode::parse(&code).map_err(|_| ApiError::not_found("OPD", code.clone()))?;
     let agency = match state.catalog.agency(&parsed).await {
         Ok(agency) => agency,
         Err(StoreError::NotFound) => return Err(ApiError::not_found("OPD", code)),
         Err(e) => return Err(e.into()),
     };
-    let filter = ServiceFilter {
-        agency: Some(parsed),
-        ..Default::default()
-    };
+    let filter = ServiceFilter { agency: Some(parsed), ..Default::default() };
     let mut items = Vec::new();
     let mut page = 1;
     loop {
-        let batch = state
-            .store
-            .list_services(&filter, Page::new(page, Page::MAX_SIZE))
-            .await?;
+        let batch = state.store.list_services(&filter, Page::new(page, Page::MAX_SIZE)).await?;
         items.extend(batch.items.iter().map(ServiceItem::from));
         if page >= batch.total_pages() {
             break;
         }
         page += 1;
     }
-    Ok(Json(AgencyFull {
-        agency: AgencyItem::from(&*agency),
-        service_list: items,
-    }))
+    Ok(Json(AgencyFull { agency: AgencyItem::from(&*agency), service_list: items }))
 }
 
 /// Every category that has active services, with counts.
@@ -75,9 +63,7 @@ pub async fn show(
     tag = "katalog",
     responses((status = 200, description = "All categories", body = Vec<CategoryItem>))
 )]
-pub async fn categories(
-    State(state): State<AppState>,
-) -> Result<Json<Vec<CategoryItem>>, ApiError> {
+pub async fn categories(State(state): State<AppState>) -> Result<Json<Vec<CategoryItem>>, ApiError> {
     let categories = state.catalog.list_categories().await?;
     Ok(Json(categories.iter().map(CategoryItem::from).collect()))
 }

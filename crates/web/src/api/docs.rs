@@ -15,8 +15,7 @@ use crate::state::AppState;
 use crate::views::{Layout, Nav, PageCtx};
 use axum::extract::State;
 
-static DOCUMENT: LazyLock<Value> =
-    LazyLock::new(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null));
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null));
 
 pub async fn openapi_json() -> impl IntoResponse {
     ([(CONTENT_TYPE, "application/json")], DOCUMENT.to_string())
@@ -68,26 +67,15 @@ struct DocsPage {
 }
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
 }
 
 /// A short type description: `string`, `integer`, `ServiceItem`, `array of ServiceItem`.
 fn type_name(schema: &Value) -> String {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        return reference
-            .rsplit('/')
-            .next()
-            .unwrap_or(reference)
-            .to_string();
+        return reference.rsplit('/').next().unwrap_or(reference).to_string();
     }
-    if let Some(all) = schema
-        .get("allOf")
-        .or_else(|| schema.get("oneOf"))
-        .and_then(Value::as_array)
-    {
+    if let Some(all) = schema.get("allOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
         let names: Vec<_> = all.iter().map(type_name).filter(|n| n != "null").collect();
         return names.join(" | ");
     }
@@ -96,12 +84,9 @@ fn type_name(schema: &Value) -> String {
         return format!("enum: {}", words.join(", "));
     }
     let kind = match schema.get("type") {
-        Some(Value::Array(kinds)) => kinds
-            .iter()
-            .filter_map(Value::as_str)
-            .filter(|k| *k != "null")
-            .collect::<Vec<_>>()
-            .join("|"),
+        Some(Value::Array(kinds)) => {
+            kinds.iter().filter_map(Value::as_str).filter(|k| *k != "null").collect::<Vec<_>>().join("|")
+        }
         Some(Value::String(k)) => k.clone(),
         _ => "object".into(),
     };
@@ -148,10 +133,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
                                 .and_then(Value::as_object)
                                 .and_then(|c| c.iter().next())
                                 .map(|(media, c)| {
-                                    format!(
-                                        "{media}: {}",
-                                        c.get("schema").map(type_name).unwrap_or_default()
-                                    )
+                                    format!("{media}: {}", c.get("schema").map(type_name).unwrap_or_default())
                                 })
                                 .unwrap_or_default(),
                         })
@@ -159,11 +141,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
                 })
                 .unwrap_or_default();
             let summary = text(op, "summary");
-            let summary = if summary.is_empty() {
-                text(op, "description")
-            } else {
-                summary
-            };
+            let summary = if summary.is_empty() { text(op, "description") } else { summary };
             out.push(Operation {
                 method: method.to_uppercase(),
                 anchor: format!("{method}{}", path.replace(['/', '{', '}'], "-")),
@@ -178,10 +156,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
 }
 
 fn schemas(doc: &Value) -> Vec<Schema> {
-    let Some(all) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    else {
+    let Some(all) = doc.pointer("/components/schemas").and_then(Value::as_object) else {
         return Vec::new();
     };
     all.iter()
@@ -198,11 +173,7 @@ fn schemas(doc: &Value) -> Vec<Schema> {
                     props
                         .iter()
                         .map(|(field, s)| Field {
-                            name: if required.contains(&field.as_str()) {
-                                field.clone()
-                            } else {
-                                format!("{field}?")
-                            },
+                            name: if required.contains(&field.as_str()) { field.clone() } else { format!("{field}?") },
                             kind: type_name(s),
                             description: text(s, "description"),
                         })
@@ -213,11 +184,7 @@ fn schemas(doc: &Value) -> Vec<Schema> {
                 Some(_) => format!("{} — {}", text(schema, "description"), type_name(schema)),
                 None => text(schema, "description"),
             };
-            Schema {
-                name: name.clone(),
-                description,
-                fields,
-            }
+            Schema { name: name.clone(), description, fields }
         })
         .collect()
 }
@@ -228,16 +195,8 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
     let page = DocsPage {
         l: ctx.layout(&state, &title, Nav::None),
         title,
-        version: DOCUMENT
-            .pointer("/info/version")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        description: DOCUMENT
-            .pointer("/info/description")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
+        version: DOCUMENT.pointer("/info/version").and_then(Value::as_str).unwrap_or_default().to_string(),
+        description: DOCUMENT.pointer("/info/description").and_then(Value::as_str).unwrap_or_default().to_string(),
         operations: operations(&DOCUMENT),
         schemas: schemas(&DOCUMENT),
     };
@@ -250,16 +209,10 @@ mod tests {
 
     #[test]
     fn document_is_openapi_3_1_with_every_route() {
-        let version = DOCUMENT
-            .get("openapi")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let version = DOCUMENT.get("openapi").and_then(Value::as_str).unwrap_or_default();
         assert!(version.starts_with("3.1"), "{version}");
         let ops = operations(&DOCUMENT);
-        let paths: Vec<_> = ops
-            .iter()
-            .map(|o| format!("{} {}", o.method, o.path))
-            .collect();
+        let paths: Vec<_> = ops.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
         for expected in [
             "GET /api/v1/services",
             "GET /api/v1/services/{code}",
@@ -268,10 +221,7 @@ mod tests {
             "GET /api/v1/categories",
             "GET /api/v1/progress",
         ] {
-            assert!(
-                paths.iter().any(|p| p == expected),
-                "{expected} missing from {paths:?}"
-            );
+            assert!(paths.iter().any(|p| p == expected), "{expected} missing from {paths:?}");
         }
     }
 
@@ -288,10 +238,6 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "unresolved: {missing:?}");
-        assert!(
-            schemas(&DOCUMENT)
-                .iter()
-                .any(|s| s.name == "ServiceItem" && !s.fields.is_empty())
-        );
+        assert!(schemas(&DOCUMENT).iter().any(|s| s.name == "ServiceItem" && !s.fields.is_empty()));
     }
 }

@@ -121,10 +121,7 @@ pub struct ServiceItem {
 }
 
 fn links(code: &str) -> Links {
-    Links {
-        api: format!("/api/v1/services/{code}"),
-        html: format!("/layanan/{code}"),
-    }
+    Links { api: format!("/api/v1/services/{code}"), html: format!("/layanan/{code}") }
 }
 
 impl From<&ServiceSummary> for ServiceItem {
@@ -133,10 +130,7 @@ impl From<&ServiceSummary> for ServiceItem {
             code: s.code.to_string(),
             name: s.name.clone(),
             summary: s.summary.clone(),
-            category: CategoryRef {
-                slug: s.category_slug.clone(),
-                name: s.category_name.clone(),
-            },
+            category: CategoryRef { slug: s.category_slug.clone(), name: s.category_name.clone() },
             agency: AgencyRef {
                 code: s.agency_code.clone(),
                 name: s.agency_name.clone(),
@@ -251,10 +245,7 @@ impl From<&ServiceDetail> for ServiceFull {
             name: s.name.clone(),
             summary: s.summary.clone(),
             description: s.description.clone(),
-            category: CategoryRef {
-                slug: d.category_slug.clone(),
-                name: s.category.as_str().to_string(),
-            },
+            category: CategoryRef { slug: d.category_slug.clone(), name: s.category.as_str().to_string() },
             agency: AgencyRef {
                 code: s.agency.to_string(),
                 name: d.agency_name.clone(),
@@ -263,15 +254,9 @@ impl From<&ServiceDetail> for ServiceFull {
             audience: s.audience.into(),
             mode: s.mode.into(),
             status: s.status.into(),
-            status_changed_at: s
-                .status_changed_at
-                .to_rfc3339_opts(SecondsFormat::Secs, true),
+            status_changed_at: s.status_changed_at.to_rfc3339_opts(SecondsFormat::Secs, true),
             target_year: s.target_year,
-            urls: AppUrls {
-                web: url(&s.web_url),
-                android: url(&s.android_url),
-                ios: url(&s.ios_url),
-            },
+            urls: AppUrls { web: url(&s.web_url), android: url(&s.android_url), ios: url(&s.ios_url) },
             keywords: s.keywords.clone(),
             standard: Standard {
                 requirements: s.standard.requirements.clone(),
@@ -311,16 +296,7 @@ pub struct AgencyItem {
 
 impl From<&AgencySummary> for AgencyItem {
     fn from(a: &AgencySummary) -> Self {
-        let Agency {
-            code,
-            name,
-            short_name,
-            kind,
-            address,
-            phone,
-            email,
-            website,
-        } = &a.agency;
+        let Agency { code, name, short_name, kind, address, phone, email, website } = &a.agency;
         Self {
             code: code.to_string(),
             name: name.clone(),
@@ -358,12 +334,7 @@ pub struct CategoryItem {
 
 impl From<&CategorySummary> for CategoryItem {
     fn from(c: &CategorySummary) -> Self {
-        Self {
-            slug: c.slug.clone(),
-            name: c.name.clone(),
-            services: c.services,
-            integrated: c.integrated,
-        }
+        Self { slug: c.slug.clone(), name: c.name.clone(), services: c.services, integrated: c.integrated }
     }
 }
 

@@ -24,27 +24,13 @@ pub async fn show(State(state): State<AppState>) -> Result<Json<ProgressReport>,
         name: g.name.clone(),
         counts: (&g.progress).into(),
     };
-    let by_agency = store
-        .progress_by_agency()
-        .await?
-        .iter()
-        .map(group)
-        .collect();
-    let by_category = store
-        .progress_by_category()
-        .await?
-        .iter()
-        .map(group)
-        .collect();
+    let by_agency = store.progress_by_agency().await?.iter().map(group).collect();
+    let by_category = store.progress_by_category().await?.iter().map(group).collect();
     let history = store
         .progress_history(Utc::now())
         .await?
         .iter()
-        .map(|p| MonthPoint {
-            month: p.month.format("%Y-%m").to_string(),
-            integrated: p.integrated,
-            total: p.total,
-        })
+        .map(|p| MonthPoint { month: p.month.format("%Y-%m").to_string(), integrated: p.integrated, total: p.total })
         .collect();
     Ok(Json(ProgressReport {
         counts: Counts::from(&*overall),

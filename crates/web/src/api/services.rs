@@ -46,16 +46,9 @@ pub struct ListParams {
         (status = 400, description = "A parameter is invalid or unknown", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Json<ServiceList>, ApiError> {
-    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Api)
-        .map_err(ApiError::InvalidParameters)?;
-    let page = state
-        .catalog
-        .list_services(&query.filter, query.page())
-        .await?;
+pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Result<Json<ServiceList>, ApiError> {
+    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Api).map_err(ApiError::InvalidParameters)?;
+    let page = state.catalog.list_services(&query.filter, query.page()).await?;
     Ok(Json(ServiceList {
         items: page.items.iter().map(ServiceItem::from).collect(),
         page: page.page,
@@ -77,12 +70,8 @@ pub async fn list(
         (status = 404, description = "No service with that code", body = crate::error::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn show(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Json<ServiceFull>, ApiError> {
-    let parsed =
-        ServiceCode::parse(&code).map_err(|_| ApiError::not_found("layanan", code.clone()))?;
+pub async fn show(State(state): State<AppState>, Path(code): Path<String>) -> Result<Json<ServiceFull>, ApiError> {
+    let parsed = ServiceCode::parse(&code).map_err(|_| ApiError::not_found("layanan", code.clone()))?;
     match state.catalog.service(&parsed).await {
         Ok(detail) => Ok(Json(ServiceFull::from(&*detail))),
         Err(StoreError::NotFound) => Err(ApiError::not_found("layanan", code)),

@@ -30,11 +30,7 @@ struct AgenciesPage {
 
 pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
-    let agencies = state
-        .catalog
-        .list_agencies()
-        .await
-        .map_err(PageError::store(ctx.lang))?;
+    let agencies = state.catalog.list_agencies().await.map_err(PageError::store(ctx.lang))?;
     let page = AgenciesPage {
         l: ctx.layout(&state, &t.get("agencies-title"), Nav::Agencies),
         count_line: t.count("agencies-count", agencies.len() as u64),
@@ -47,10 +43,7 @@ pub async fn list(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
                 kind: kind_label(t, a.agency.kind),
                 counts: t.args(
                     "agency-counts",
-                    &[
-                        ("integrated", a.integrated.to_string()),
-                        ("total", a.services.to_string()),
-                    ],
+                    &[("integrated", a.integrated.to_string()), ("total", a.services.to_string())],
                 ),
                 integrated: a.integrated,
                 services: a.services,
@@ -86,20 +79,10 @@ pub async fn page(
     let lang = ctx.lang;
     let t = ctx.tr();
     let code = AgencyCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
-    let summary = state
-        .catalog
-        .agency(&code)
-        .await
-        .map_err(PageError::store(lang))?;
-    let filter = ServiceFilter {
-        agency: Some(code),
-        ..Default::default()
-    };
-    let services = state
-        .catalog
-        .list_services(&filter, Page::new(1, Page::MAX_SIZE))
-        .await
-        .map_err(PageError::store(lang))?;
+    let summary = state.catalog.agency(&code).await.map_err(PageError::store(lang))?;
+    let filter = ServiceFilter { agency: Some(code), ..Default::default() };
+    let services =
+        state.catalog.list_services(&filter, Page::new(1, Page::MAX_SIZE)).await.map_err(PageError::store(lang))?;
     let a = &summary.agency;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let page = AgencyPage {
@@ -111,25 +94,14 @@ pub async fn page(
         address: opt(&a.address),
         phone: opt(&a.phone),
         email: opt(&a.email),
-        website: a
-            .website
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
+        website: a.website.as_ref().map(ToString::to_string).unwrap_or_default(),
         counts: t.args(
             "agency-counts",
-            &[
-                ("integrated", summary.integrated.to_string()),
-                ("total", summary.services.to_string()),
-            ],
+            &[("integrated", summary.integrated.to_string()), ("total", summary.services.to_string())],
         ),
         integrated: summary.integrated,
         total: summary.services,
-        services: services
-            .items
-            .iter()
-            .map(|s| ServiceCard::new(t, s))
-            .collect(),
+        services: services.items.iter().map(|s| ServiceCard::new(t, s)).collect(),
     };
     render(lang, &page)
 }

@@ -9,8 +9,7 @@ use crate::error::{PageError, render};
 use crate::query::{CatalogQuery, Spelling, pairs};
 use crate::state::AppState;
 use crate::views::{
-    Choice, Layout, Nav, PageCtx, ServiceCard, audience_label, category_label, mode_label,
-    status_label,
+    Choice, Layout, Nav, PageCtx, ServiceCard, audience_label, category_label, mode_label, status_label,
 };
 
 /// A link to another page of the same list.
@@ -39,11 +38,7 @@ struct CatalogPage {
 }
 
 fn choice(value: &str, label: String, selected: bool) -> Choice {
-    Choice {
-        value: value.to_string(),
-        label,
-        selected,
-    }
+    Choice { value: value.to_string(), label, selected }
 }
 
 /// The current filters as query pairs (portal spelling), for page links.
@@ -80,17 +75,12 @@ fn page_href(query: &CatalogQuery, page: u64) -> String {
         serializer.append_pair("halaman", &page.to_string());
     }
     let qs = serializer.finish();
-    if qs.is_empty() {
-        "/layanan".into()
-    } else {
-        format!("/layanan?{qs}")
-    }
+    if qs.is_empty() { "/layanan".into() } else { format!("/layanan?{qs}") }
 }
 
 /// Page numbers to show around the current one: first, last and two either side.
 fn window(current: u64, last: u64) -> Vec<u64> {
-    let mut pages: Vec<u64> =
-        (current.saturating_sub(2).max(1)..=(current + 2).min(last)).collect();
+    let mut pages: Vec<u64> = (current.saturating_sub(2).max(1)..=(current + 2).min(last)).collect();
     if !pages.contains(&1) {
         pages.insert(0, 1);
     }
@@ -107,28 +97,14 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let lang = ctx.lang;
-    let query =
-        CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Portal).map_err(|problems| {
-            let detail = problems
-                .iter()
-                .map(|p| format!("{}: {}", p.parameter, p.reason))
-                .collect::<Vec<_>>()
-                .join("; ");
-            PageError::bad_request(lang, detail)
-        })?;
+    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Portal).map_err(|problems| {
+        let detail = problems.iter().map(|p| format!("{}: {}", p.parameter, p.reason)).collect::<Vec<_>>().join("; ");
+        PageError::bad_request(lang, detail)
+    })?;
     let store = &state.catalog;
-    let results = store
-        .list_services(&query.filter, query.page())
-        .await
-        .map_err(PageError::store(lang))?;
-    let categories = store
-        .list_categories()
-        .await
-        .map_err(PageError::store(lang))?;
-    let agencies = store
-        .list_agencies()
-        .await
-        .map_err(PageError::store(lang))?;
+    let results = store.list_services(&query.filter, query.page()).await.map_err(PageError::store(lang))?;
+    let categories = store.list_categories().await.map_err(PageError::store(lang))?;
+    let agencies = store.list_agencies().await.map_err(PageError::store(lang))?;
     let f = &query.filter;
     let last = results.total_pages();
     let current = results.page;
@@ -137,24 +113,14 @@ pub async fn page(
         None => t.get("catalog-title"),
     };
     let page = CatalogPage {
-        l: ctx
-            .layout(&state, &heading, Nav::Catalog)
-            .with_query(f.text.as_deref().unwrap_or("")),
+        l: ctx.layout(&state, &heading, Nav::Catalog).with_query(f.text.as_deref().unwrap_or("")),
         result_line: t.count("catalog-found", results.total),
         heading,
-        services: results
-            .items
-            .iter()
-            .map(|s| ServiceCard::new(t, s))
-            .collect(),
+        services: results.items.iter().map(|s| ServiceCard::new(t, s)).collect(),
         categories: categories
             .iter()
             .map(|c| {
-                choice(
-                    &c.slug,
-                    category_label(t, &c.slug, &c.name),
-                    f.category.as_deref() == Some(c.slug.as_str()),
-                )
+                choice(&c.slug, category_label(t, &c.slug, &c.name), f.category.as_deref() == Some(c.slug.as_str()))
             })
             .collect(),
         agencies: agencies
@@ -172,10 +138,7 @@ pub async fn page(
             .iter()
             .map(|a| choice(a.as_str(), audience_label(t, *a), f.audience == Some(*a)))
             .collect(),
-        modes: IntegrationMode::ALL
-            .iter()
-            .map(|m| choice(m.as_str(), mode_label(t, *m), f.mode == Some(*m)))
-            .collect(),
+        modes: IntegrationMode::ALL.iter().map(|m| choice(m.as_str(), mode_label(t, *m), f.mode == Some(*m))).collect(),
         statuses: IntegrationStatus::ALL
             .iter()
             .map(|s| choice(s.as_str(), status_label(t, *s), f.status == Some(*s)))
@@ -186,11 +149,7 @@ pub async fn page(
         pages: if last > 1 {
             window(current, last)
                 .into_iter()
-                .map(|n| PageLink {
-                    label: n.to_string(),
-                    href: page_href(&query, n),
-                    current: n == current,
-                })
+                .map(|n| PageLink { label: n.to_string(), href: page_href(&query, n), current: n == current })
                 .collect()
         } else {
             Vec::new()
@@ -212,15 +171,9 @@ mod tests {
 
     #[test]
     fn page_links_keep_filters() {
-        let query = CatalogQuery::parse(
-            &pairs(Some("q=ktp el&kategori=kependudukan&halaman=2")),
-            Spelling::Portal,
-        )
-        .unwrap_or_default();
-        assert_eq!(
-            page_href(&query, 3),
-            "/layanan?q=ktp+el&kategori=kependudukan&halaman=3"
-        );
+        let query = CatalogQuery::parse(&pairs(Some("q=ktp el&kategori=kependudukan&halaman=2")), Spelling::Portal)
+            .unwrap_or_default();
+        assert_eq!(page_href(&query, 3), "/layanan?q=ktp+el&kategori=kependudukan&halaman=3");
         assert_eq!(page_href(&CatalogQuery::default(), 1), "/layanan");
     }
 }

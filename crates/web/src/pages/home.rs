@@ -49,13 +49,8 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
         integrated: progress.integrated,
         target,
         target_year: state.settings.programme_target_year,
-        progress_line: t.args(
-            "progress-line",
-            &[
-                ("integrated", progress.integrated.to_string()),
-                ("target", target.to_string()),
-            ],
-        ),
+        progress_line: t
+            .args("progress-line", &[("integrated", progress.integrated.to_string()), ("target", target.to_string())]),
         percent: format!("{:.1}", progress.percent_of(target)),
     };
     render(ctx.lang, &page)

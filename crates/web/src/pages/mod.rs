@@ -37,12 +37,7 @@ pub fn routes() -> Router<AppState> {
 /// A same-site path to go back to; anything else (another site, `//host`) becomes `/`.
 fn safe_return(path: Option<&str>) -> &str {
     match path {
-        Some(p)
-            if p.starts_with('/')
-                && !p.starts_with("//")
-                && !p.starts_with("/\\")
-                && !p.contains(['\r', '\n']) =>
-        {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n']) => {
             p
         }
         _ => "/",
@@ -52,23 +47,11 @@ fn safe_return(path: Option<&str>) -> &str {
 /// `/bahasa?ke=en&kembali=/layanan`: remembers the language and goes back.
 async fn switch_language(lang: Lang, RawQuery(raw): RawQuery) -> Response {
     let params = pairs(raw.as_deref());
-    let get = |name: &str| {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let chosen = get("ke").and_then(Lang::parse).unwrap_or(lang.other());
     let back = safe_return(get("kembali")).to_string();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        chosen.code()
-    );
-    (
-        StatusCode::SEE_OTHER,
-        [(LOCATION, back), (SET_COOKIE, cookie)],
-    )
-        .into_response()
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", chosen.code());
+    (StatusCode::SEE_OTHER, [(LOCATION, back), (SET_COOKIE, cookie)]).into_response()
 }
 
 #[derive(Template)]
@@ -79,12 +62,7 @@ struct OfflinePage {
 
 async fn offline(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let title = ctx.tr().get("offline-title");
-    render(
-        ctx.lang,
-        &OfflinePage {
-            l: ctx.layout(&state, &title, Nav::None),
-        },
-    )
+    render(ctx.lang, &OfflinePage { l: ctx.layout(&state, &title, Nav::None) })
 }
 
 /// Unknown addresses: a problem document under `/api/`, a helpful page elsewhere.
@@ -102,10 +80,7 @@ mod tests {
 
     #[test]
     fn return_path_stays_on_site() {
-        assert_eq!(
-            safe_return(Some("/layanan?kategori=kesehatan")),
-            "/layanan?kategori=kesehatan"
-        );
+        assert_eq!(safe_return(Some("/layanan?kategori=kesehatan")), "/layanan?kategori=kesehatan");
         assert_eq!(safe_return(Some("//evil.example")), "/");
         assert_eq!(safe_return(Some("/\\evil.example")), "/");
         assert_eq!(safe_return(Some("https://evil.example")), "/");

@@ -43,44 +43,22 @@ pub struct Chart {
 
 fn chart(points: &[ProgressPoint], target: u64) -> Chart {
     let (width, height, left, right, top, bottom) = (720, 280, 48, 704, 16, 244);
-    let max = points
-        .iter()
-        .map(|p| p.total)
-        .chain([target, 1])
-        .max()
-        .unwrap_or(1);
+    let max = points.iter().map(|p| p.total).chain([target, 1]).max().unwrap_or(1);
     // Round the scale up to a tidy number so gridlines fall on round values.
-    let step = [10, 20, 25, 50, 100, 200, 250, 500, 1000]
-        .into_iter()
-        .find(|s| max.div_ceil(*s) <= 8)
-        .unwrap_or(1000);
+    let step = [10, 20, 25, 50, 100, 200, 250, 500, 1000].into_iter().find(|s| max.div_ceil(*s) <= 8).unwrap_or(1000);
     let top_value = max.div_ceil(step) * step;
-    let y =
-        |v: u64| bottom - ((v as f64 / top_value as f64) * (bottom - top) as f64).round() as i64;
+    let y = |v: u64| bottom - ((v as f64 / top_value as f64) * (bottom - top) as f64).round() as i64;
     let n = points.len().max(2) as f64 - 1.0;
     let x = |i: usize| left + ((i as f64 / n) * (right - left) as f64).round() as i64;
     let line = |value: fn(&ProgressPoint) -> u64| {
-        points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| format!("{},{}", x(i), y(value(p))))
-            .collect::<Vec<_>>()
-            .join(" ")
+        points.iter().enumerate().map(|(i, p)| format!("{},{}", x(i), y(value(p)))).collect::<Vec<_>>().join(" ")
     };
-    let y_ticks = (0..=top_value / step)
-        .map(|k| Tick {
-            pos: y(k * step),
-            label: (k * step).to_string(),
-        })
-        .collect();
+    let y_ticks = (0..=top_value / step).map(|k| Tick { pos: y(k * step), label: (k * step).to_string() }).collect();
     let x_ticks = points
         .iter()
         .enumerate()
         .filter(|(i, p)| p.month.format("%m").to_string() == "01" || *i == 0)
-        .map(|(i, p)| Tick {
-            pos: x(i),
-            label: p.month.format("%Y").to_string(),
-        })
+        .map(|(i, p)| Tick { pos: x(i), label: p.month.format("%Y").to_string() })
         .collect();
     Chart {
         width,
@@ -93,10 +71,7 @@ fn chart(points: &[ProgressPoint], target: u64) -> Chart {
         target_y: y(target),
         y_ticks,
         x_ticks,
-        points: points
-            .iter()
-            .map(|p| (p.month.format("%Y-%m").to_string(), p.integrated, p.total))
-            .collect(),
+        points: points.iter().map(|p| (p.month.format("%Y-%m").to_string(), p.integrated, p.total)).collect(),
     }
 }
 
@@ -122,11 +97,7 @@ fn rows(t: Tr, groups: &[store::AgencyProgress], categories: bool) -> Vec<Row> {
         .iter()
         .map(|g| Row {
             key: g.key.clone(),
-            name: if categories {
-                category_label(t, &g.key, &g.name)
-            } else {
-                g.name.clone()
-            },
+            name: if categories { category_label(t, &g.key, &g.name) } else { g.name.clone() },
             integrated: g.progress.integrated,
             in_progress: g.progress.in_progress,
             planned: g.progress.planned,
@@ -141,18 +112,9 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
     let lang = ctx.lang;
     let store = &state.catalog;
     let overall = store.progress().await.map_err(PageError::store(lang))?;
-    let history = store
-        .progress_history(Utc::now())
-        .await
-        .map_err(PageError::store(lang))?;
-    let by_category = store
-        .progress_by_category()
-        .await
-        .map_err(PageError::store(lang))?;
-    let by_agency = store
-        .progress_by_agency()
-        .await
-        .map_err(PageError::store(lang))?;
+    let history = store.progress_history(Utc::now()).await.map_err(PageError::store(lang))?;
+    let by_category = store.progress_by_category().await.map_err(PageError::store(lang))?;
+    let by_agency = store.progress_by_agency().await.map_err(PageError::store(lang))?;
     let target = state.settings.programme_target;
     let page = ProgressPage {
         l: ctx.layout(&state, &t.get("progress-title"), Nav::Progress),
@@ -162,13 +124,8 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<St
         total: overall.total,
         target,
         percent_of_target: format!("{:.1}", overall.percent_of(target)),
-        progress_line: t.args(
-            "progress-line",
-            &[
-                ("integrated", overall.integrated.to_string()),
-                ("target", target.to_string()),
-            ],
-        ),
+        progress_line: t
+            .args("progress-line", &[("integrated", overall.integrated.to_string()), ("target", target.to_string())]),
         detail_line: t.args(
             "progress-detail",
             &[
@@ -192,16 +149,8 @@ mod tests {
     fn chart_scales_to_target() {
         let month = |m| NaiveDate::from_ymd_opt(2024, m, 1).unwrap_or_default();
         let points = vec![
-            ProgressPoint {
-                month: month(1),
-                integrated: 0,
-                total: 100,
-            },
-            ProgressPoint {
-                month: month(2),
-                integrated: 148,
-                total: 327,
-            },
+            ProgressPoint { month: month(1), integrated: 0, total: 100 },
+            ProgressPoint { month: month(2), integrated: 148, total: 327 },
         ];
         let c = chart(&points, 327);
         assert_eq!(c.integrated, "48,244 704,148");

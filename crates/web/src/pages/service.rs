@@ -12,8 +12,8 @@ use crate::error::{PageError, render};
 use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::views::{
-    Layout, Nav, PageCtx, audience_label, category_label, cost_label, duration_label, mode_label,
-    status_class, status_label,
+    Layout, Nav, PageCtx, audience_label, category_label, cost_label, duration_label, mode_label, status_class,
+    status_label,
 };
 
 /// The main thing a person can do with the service, fitted to its mode and status.
@@ -77,18 +77,12 @@ fn action(
             Some(year) => t.with("action-not-yet-target", "year", year),
             None => t.get("action-not-yet"),
         };
-        return Action {
-            label: t.get("action-not-available"),
-            href: None,
-            note,
-        };
+        return Action { label: t.get("action-not-available"), href: None, note };
     }
     match mode {
-        IntegrationMode::Native => Action {
-            label: t.get("action-apply"),
-            href: None,
-            note: t.get("action-coming-soon"),
-        },
+        IntegrationMode::Native => {
+            Action { label: t.get("action-apply"), href: None, note: t.get("action-coming-soon") }
+        }
         IntegrationMode::Sso => Action {
             label: t.get("action-sso"),
             href: has_web.then(|| format!("/layanan/{code}/buka")),
@@ -97,11 +91,7 @@ fn action(
         IntegrationMode::Link | IntegrationMode::Api => Action {
             label: t.get("action-open"),
             href: has_web.then(|| format!("/layanan/{code}/buka")),
-            note: if has_web {
-                t.get("action-open-note")
-            } else {
-                t.get("action-no-link")
-            },
+            note: if has_web { t.get("action-open-note") } else { t.get("action-no-link") },
         },
     }
 }
@@ -114,11 +104,7 @@ pub async fn page(
     let lang = ctx.lang;
     let t = ctx.tr();
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
-    let detail = state
-        .catalog
-        .service(&code)
-        .await
-        .map_err(PageError::store(lang))?;
+    let detail = state.catalog.service(&code).await.map_err(PageError::store(lang))?;
     let s = &detail.service;
     let std = &s.standard;
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -130,13 +116,9 @@ pub async fn page(
             date: c.at.format("%d-%m-%Y").to_string(),
             datetime: c.at.to_rfc3339_opts(SecondsFormat::Secs, true),
             text: match c.from {
-                Some(from) => t.args(
-                    "history-change",
-                    &[
-                        ("from", status_label(t, from)),
-                        ("to", status_label(t, c.to)),
-                    ],
-                ),
+                Some(from) => {
+                    t.args("history-change", &[("from", status_label(t, from)), ("to", status_label(t, c.to))])
+                }
                 None => t.with("history-registered", "status", status_label(t, c.to)),
             },
             note: opt(&c.note),
@@ -149,10 +131,7 @@ pub async fn page(
         summary: opt(&s.summary),
         description: opt(&s.description),
         agency_code: s.agency.to_string(),
-        agency_name: detail
-            .agency_short_name
-            .clone()
-            .unwrap_or_else(|| detail.agency_name.clone()),
+        agency_name: detail.agency_short_name.clone().unwrap_or_else(|| detail.agency_name.clone()),
         category: category_label(t, &detail.category_slug, s.category.as_str()),
         category_slug: detail.category_slug.clone(),
         status: status_label(t, s.status),
@@ -160,29 +139,10 @@ pub async fn page(
         mode: mode_label(t, s.mode),
         mode_help: t.get(&format!("mode-{}-help", s.mode.as_str())),
         audience: audience_label(t, s.audience),
-        action: action(
-            t,
-            &s.code,
-            s.mode,
-            s.status,
-            s.web_url.is_some(),
-            s.target_year,
-        ),
-        android_url: s
-            .android_url
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        ios_url: s
-            .ios_url
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default(),
-        web_host: s
-            .web_url
-            .as_ref()
-            .map(|u| u.host().to_string())
-            .unwrap_or_default(),
+        action: action(t, &s.code, s.mode, s.status, s.web_url.is_some(), s.target_year),
+        android_url: s.android_url.as_ref().map(ToString::to_string).unwrap_or_default(),
+        ios_url: s.ios_url.as_ref().map(ToString::to_string).unwrap_or_default(),
+        web_host: s.web_url.as_ref().map(|u| u.host().to_string()).unwrap_or_default(),
         requirements: std.requirements.clone(),
         procedure: std.procedure.clone(),
         duration: duration_label(t, std.duration_days.map(i64::from)),
@@ -190,9 +150,7 @@ pub async fn page(
         product: opt(&std.product),
         legal_basis: opt(&std.legal_basis),
         complaint: opt(&std.complaint_contact),
-        has_standard: !std.requirements.is_empty()
-            || !std.procedure.is_empty()
-            || std.duration_days.is_some(),
+        has_standard: !std.requirements.is_empty() || !std.procedure.is_empty() || std.duration_days.is_some(),
         history,
         target_year: s.target_year.map(|y| y.to_string()).unwrap_or_default(),
     };
@@ -207,11 +165,7 @@ pub async fn open(
 ) -> Result<Response, PageError> {
     let lang = ctx.lang;
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(lang))?;
-    let detail = state
-        .catalog
-        .service(&code)
-        .await
-        .map_err(PageError::store(lang))?;
+    let detail = state.catalog.service(&code).await.map_err(PageError::store(lang))?;
     let service = &detail.service;
     let target = match (&service.web_url, service.is_available()) {
         (Some(url), true) => {
