@@ -1,6 +1,6 @@
 //! The portal's pages against the real app: content, language, errors, headers, size.
 
-use crate::helpers::{Backend, TestApp, TestDb, client, get_text};
+use crate::helpers::{Backend, TestApp, TestDb, client, get_json, get_text};
 use crate::{on_both_backends, on_shared_demo};
 
 on_shared_demo!(home_shows_progress_categories_and_sample_banner, |base| {
@@ -165,29 +165,13 @@ on_shared_demo!(operations_endpoints, |base| {
 
 on_both_backends!(opening_an_app_counts_and_redirects, |db| {
     let app = TestApp::spawn(db, true).await;
-    let web = app
-        .client
-        .get(app.url("/api/v1/services/PBB-P2"))
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let web = get_json(&app.url("/api/v1/services/PBB-P2")).await.2;
     let before = web["opens"].as_u64().unwrap();
     let target = web["urls"]["web"].as_str().unwrap().to_string();
     let response = app.client.get(app.url("/layanan/pbb-p2/buka")).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 303);
     assert_eq!(response.headers()["location"].to_str().unwrap(), target);
-    let after = app
-        .client
-        .get(app.url("/api/v1/services/PBB-P2"))
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+    let after = get_json(&app.url("/api/v1/services/PBB-P2")).await.2;
     assert_eq!(after["opens"].as_u64().unwrap(), before + 1);
     // A service that is not integrated goes back to its page instead.
     let planned = app

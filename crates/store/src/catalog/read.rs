@@ -50,6 +50,16 @@ fn agency(row: &AnyRow) -> Result<Agency, StoreError> {
     })
 }
 
+/// Agencies with their active and integrated service counts.
+const AGENCY_SELECT: &str = "SELECT a.code, a.name, a.short_name, a.kind, a.address, a.phone, a.email, a.website, \
+     (SELECT COUNT(*) FROM services s WHERE s.agency_id = a.id AND s.status <> 'dihentikan') AS services, \
+     (SELECT COUNT(*) FROM services s WHERE s.agency_id = a.id AND s.status = 'terintegrasi') AS integrated \
+     FROM agencies a";
+
+fn agency_summary(row: &AnyRow) -> Result<AgencySummary, StoreError> {
+    Ok(AgencySummary { agency: agency(row)?, services: row.count("services")?, integrated: row.count("integrated")? })
+}
+
 pub(crate) fn service(row: &AnyRow) -> Result<Service, StoreError> {
     let u32_days =
         row.opt_int("duration_days")?.map(|d| u32::try_from(d).map_err(|e| corrupt("duration_days", e))).transpose()?;
@@ -187,42 +197,20 @@ impl Store {
 
     /// Every agency with its counts, by name.
     pub async fn list_agencies(&self) -> Result<Vec<AgencySummary>, StoreError> {
-        let sql = format!(
-            "SELECT a.code, a.name, a.short_name, a.kind, a.address, a.phone, a.email, a.website, \
-             (SELECT COUNT(*) FROM services s WHERE s.agency_id = a.id AND s.status <> 'dihentikan') AS services, \
-             (SELECT COUNT(*) FROM services s WHERE s.agency_id = a.id AND s.status = 'terintegrasi') AS integrated \
-             FROM agencies a ORDER BY a.sort_key{}",
-            self.backend().binary_collation()
-        );
+        let sql = format!("{AGENCY_SELECT} ORDER BY a.sort_key{}", self.backend().binary_collation());
         let rows = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AgencySummary {
-                    agency: agency(r)?,
-                    services: r.count("services")?,
-                    integrated: r.count("integrated")?,
-                })
-            })
-            .collect()
+        rows.iter().map(agency_summary).collect()
     }
 
     /// One agency with its counts.
     pub async fn agency(&self, code: &AgencyCode) -> Result<AgencySummary, StoreError> {
-        let row = sqlx::query(
-            "SELECT a.code, a.name, a.short_name, a.kind, a.address, a.phone, a.email, a.website, \
-             (SELECT COUNT(*) FROM services s WHERE s.agency_id = a.id AND s.status <> 'dihentikan') AS services, \
-             (SELECT COUNT(*) FROM services s WHERE s.agency_id = a.id AND s.status = 'terintegrasi') AS integrated \
-             FROM agencies a WHERE a.code = $1",
-        )
-        .bind(code.as_str())
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(AgencySummary {
-            agency: agency(&row)?,
-            services: row.count("services")?,
-            integrated: row.count("integrated")?,
-        })
+        let sql = format!("{AGENCY_SELECT} WHERE a.code = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        agency_summary(&row)
     }
 
     /// Every category that has services, by name.
