@@ -54,7 +54,8 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         programme_target_year: settings.programme.target_year,
         demo: demo::is_loaded(&store).await?,
     };
-    let router = web::router(AppState::new(store.clone(), web_settings));
+    let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
+    let router = web::router(state);
     Ok(App { store, router })
 }
 

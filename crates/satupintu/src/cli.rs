@@ -20,10 +20,10 @@ pub struct Cli {
 #[derive(Debug, Clone, Args, Default)]
 pub struct DbArgs {
     /// Data folder (embedded SQLite database, uploads).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub data_dir: Option<PathBuf>,
     /// Database URL: `sqlite://FILE` or `postgres://USER@HOST/DB`.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub database_url: Option<String>,
 }
 
@@ -54,6 +54,72 @@ pub enum Command {
     Export {
         #[command(subcommand)]
         what: ExportWhat,
+    },
+    /// Search the catalog, measure search quality, manage synonyms and read statistics.
+    Search {
+        #[command(subcommand)]
+        what: SearchWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Sample data.
+    Demo {
+        #[command(subcommand)]
+        what: DemoWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchWhat {
+    /// Rebuild the search index from the database, and tell running servers to rebuild.
+    Reindex,
+    /// Print the ranked codes and names for a query.
+    Query {
+        /// What a person would type.
+        text: String,
+        /// How many results to print.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Measure quality on a JSON-lines file of `{"q": "...", "relevant": ["KODE", ...]}`.
+    Eval {
+        file: PathBuf,
+        /// Only lines with this `split` (e.g. `holdout`).
+        #[arg(long)]
+        split: Option<String>,
+    },
+    /// Synonym groups (`istilah,arah` CSV).
+    Synonyms {
+        #[command(subcommand)]
+        what: SynonymsWhat,
+    },
+    /// Top queries, queries without results, and click-through, over the last days.
+    Analytics {
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 20)]
+        limit: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SynonymsWhat {
+    /// Replace every synonym group with the file's (all rows or none).
+    Import { file: PathBuf },
+    /// Write the synonym groups to a file.
+    Export { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoWhat {
+    /// Write a synthetic catalog CSV of N services from the demo city's vocabulary (the
+    /// demo's own services first), for benchmarks.
+    Generate {
+        /// How many services.
+        #[arg(long)]
+        services: usize,
+        /// The CSV file to write.
+        file: PathBuf,
     },
 }
 

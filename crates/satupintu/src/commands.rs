@@ -14,7 +14,7 @@ use store::ImportRejected;
 use tracing_subscriber::EnvFilter;
 
 use crate::app;
-use crate::cli::{Cli, Command, DbArgs, ExportWhat, ImportWhat};
+use crate::cli::{Cli, Command, DbArgs, DemoWhat, ExportWhat, ImportWhat};
 use crate::config::{LogFormat, Secret, Settings};
 
 /// Settings from defaults, the file, the environment, then the flags.
@@ -57,6 +57,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { db, .. } | Command::Migrate { db } => db.clone(),
         Command::Import { what: ImportWhat::Catalog { db, .. } | ImportWhat::Agencies { db, .. } } => db.clone(),
         Command::Export { what: ExportWhat::Catalog { db, .. } } => db.clone(),
+        Command::Search { db, .. } => db.clone(),
+        Command::Demo { .. } => DbArgs::default(),
     };
     let mut settings = settings(&cli, &db)?;
     init_logging(settings.log_format);
@@ -84,6 +86,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rt.block_on(export_catalog(&settings, &file))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Search { what, .. } => rt.block_on(crate::search_cli::run(&settings, what)),
+        Command::Demo { what: DemoWhat::Generate { services, file } } => {
+            crate::generate::generate(services, &file)?;
+            println!("wrote {services} services to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -97,14 +105,14 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     app::serve(built, listener, Duration::from_secs(settings.shutdown_grace_seconds), app::shutdown_signal()).await
 }
 
-fn print_problems(problems: &[RowProblem]) {
+pub(crate) fn print_problems(problems: &[RowProblem]) {
     for problem in problems {
         eprintln!("{problem}");
     }
     eprintln!("{} problem(s); nothing was imported.", problems.len());
 }
 
-fn progress_bar(len: usize) -> ProgressBar {
+pub(crate) fn progress_bar(len: usize) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -11,8 +11,8 @@ use domain::{IntegrationStatus, ServiceCode, StatusChange};
 use interchange::{Format, read_agencies_bytes, read_catalog_bytes};
 use store::Store;
 
-const AGENCIES: &[u8] = include_bytes!("../demo/kota-bogor/agencies.csv");
-const CATALOG: &[u8] = include_bytes!("../demo/kota-bogor/catalog.csv");
+pub(crate) const AGENCIES: &[u8] = include_bytes!("../demo/kota-bogor/agencies.csv");
+pub(crate) const CATALOG: &[u8] = include_bytes!("../demo/kota-bogor/catalog.csv");
 const POPULARITY: &[u8] = include_bytes!("../demo/kota-bogor/popularity.csv");
 
 /// The `meta` key that marks a database holding demo data.

@@ -6,3 +6,5 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+pub mod generate;
+mod search_cli;

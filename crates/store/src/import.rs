@@ -44,6 +44,7 @@ impl Store {
         on_row: impl Fn(usize),
     ) -> Result<ImportOutcome, ImportRejected> {
         let mut tx = self.pool.begin().await?;
+        let revision = bump_revision(&mut tx).await?;
         let mut outcome = ImportOutcome::default();
         let mut problems = Vec::new();
         let mut agencies: HashMap<String, String> = HashMap::new();
@@ -85,7 +86,7 @@ impl Store {
             agencies.insert(code, agency.clone());
             match service_state(&mut tx, &service.code).await? {
                 Some((id, current)) => {
-                    upsert_service(&mut tx, service, &agency, now).await?;
+                    upsert_service(&mut tx, service, &agency, now, revision).await?;
                     outcome.updated += 1;
                     if current != service.status {
                         match current.transition(service.status) {
@@ -96,7 +97,7 @@ impl Store {
                                     at: now,
                                     note: Some("impor katalog".into()),
                                 };
-                                change_status(&mut tx, &id, &change).await?;
+                                change_status(&mut tx, &id, &change, revision).await?;
                                 outcome.status_changes += 1;
                             }
                             Err(e) => problems.push(RowProblem {
@@ -108,10 +109,10 @@ impl Store {
                     }
                 }
                 None => {
-                    let id = upsert_service(&mut tx, service, &agency, now).await?;
+                    let id = upsert_service(&mut tx, service, &agency, now, revision).await?;
                     let first =
                         StatusChange { from: None, to: service.status, at: now, note: Some("impor katalog".into()) };
-                    change_status(&mut tx, &id, &first).await?;
+                    change_status(&mut tx, &id, &first, revision).await?;
                     outcome.created += 1;
                 }
             }
@@ -120,7 +121,6 @@ impl Store {
             tx.rollback().await?;
             return Err(ImportRejected::Problems(problems));
         }
-        bump_revision(&mut tx).await?;
         tx.commit().await?;
         Ok(outcome)
     }

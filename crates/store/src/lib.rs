@@ -13,6 +13,7 @@ mod import;
 mod meta;
 mod migrate;
 mod rows;
+mod search;
 
 pub use catalog::{
     AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
@@ -20,3 +21,4 @@ pub use catalog::{
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use import::{ImportOutcome, ImportRejected};
+pub use search::{IndexedService, QueryStats, SearchCounts, SynonymRow};

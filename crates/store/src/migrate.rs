@@ -9,7 +9,10 @@ use sqlx::{AssertSqlSafe, Row};
 use crate::{Store, StoreError};
 
 /// `(version, name, SQL)`, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "catalog", include_str!("../migrations/0001_catalog.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "catalog", include_str!("../migrations/0001_catalog.sql")),
+    (2, "search", include_str!("../migrations/0002_search.sql")),
+];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one
 /// inside a literal).

@@ -3,8 +3,8 @@
 //! The catalog is read thousands of times for every write, so list pages, counts and
 //! progress are kept in memory and served without touching the database. Freshness comes
 //! from the store's catalog revision (bumped by every catalog write, in this process or
-//! another one such as `satupintu import`): a background task polls it every
-//! [`POLL_EVERY`] and drops everything when it moves. Counters that change without a
+//! another one such as `satupintu import`): the change feed reports it and everything is
+//! dropped when it moves. Counters that change without a
 //! revision (how often a service was opened) are refreshed at least every [`MAX_AGE`].
 
 use std::collections::HashMap;
@@ -21,8 +21,6 @@ use store::{
     StoreError,
 };
 
-/// How often the catalog revision is checked.
-pub const POLL_EVERY: Duration = Duration::from_secs(1);
 /// The longest any cached answer is kept.
 pub const MAX_AGE: Duration = Duration::from_secs(30);
 /// Keyed entries kept per kind before the kind is emptied (bounds memory whatever URLs
@@ -120,7 +118,7 @@ pub struct Catalog {
 impl Catalog {
     /// Wraps a store and starts the revision watcher (it stops when the last clone of
     /// this catalog is dropped). Must be called inside a Tokio runtime.
-    pub fn new(store: Store) -> Self {
+    pub fn new(store: Store, feed: &crate::feed::ChangeFeed) -> Self {
         let inner = Arc::new(Inner {
             store,
             generation: AtomicU64::new(0),
@@ -135,7 +133,7 @@ impl Catalog {
             by_category: Memo::new(),
             history: Memo::new(),
         });
-        tokio::spawn(watch(Arc::downgrade(&inner)));
+        tokio::spawn(watch(Arc::downgrade(&inner), feed.subscribe()));
         Self { inner }
     }
 
@@ -209,35 +207,22 @@ impl Catalog {
 }
 
 /// Clears the cache when the catalog revision moves, and at least every [`MAX_AGE`].
-async fn watch(inner: Weak<Inner>) {
-    let mut seen: Option<i64> = None;
+async fn watch(inner: Weak<Inner>, mut revisions: tokio::sync::watch::Receiver<i64>) {
     let mut cleared = Instant::now();
-    let mut first = true;
     loop {
-        if !first {
-            tokio::time::sleep(POLL_EVERY).await;
-        }
-        let Some(inner) = inner.upgrade() else { return };
-        if std::mem::take(&mut first) {
-            // Answers cached before the first revision was read cannot be dated: drop them.
-            seen = inner.store.catalog_revision().await.ok();
-            inner.clear();
-            continue;
-        }
-        match inner.store.catalog_revision().await {
-            Ok(revision) => {
-                if seen.is_some_and(|s| s != revision) || cleared.elapsed() >= MAX_AGE {
-                    inner.clear();
-                    cleared = Instant::now();
+        let changed = tokio::select! {
+            result = revisions.changed() => {
+                if result.is_err() {
+                    return;
                 }
-                seen = Some(revision);
+                true
             }
-            Err(e) => {
-                // Without the revision the cache cannot be trusted: serve from the database.
-                tracing::warn!(error = %e, "catalog revision unavailable; cache cleared");
-                inner.clear();
-                seen = None;
-            }
+            () = tokio::time::sleep(MAX_AGE.saturating_sub(cleared.elapsed())) => false,
+        };
+        let Some(inner) = inner.upgrade() else { return };
+        if changed || cleared.elapsed() >= MAX_AGE {
+            inner.clear();
+            cleared = Instant::now();
         }
     }
 }

@@ -8,11 +8,13 @@ pub mod api;
 mod assets;
 pub mod catalog;
 mod error;
+pub mod feed;
 mod i18n;
 mod middleware;
 mod ops;
 mod pages;
 mod query;
+pub mod search;
 mod state;
 mod views;
 

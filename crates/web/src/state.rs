@@ -30,18 +30,28 @@ pub struct AppState {
     pub store: Store,
     /// Cached catalog reads; handlers read the catalog through this.
     pub catalog: crate::catalog::Catalog,
+    /// The search index, kept fresh from the change feed.
+    pub search: crate::search::SearchService,
+    /// Catalog change notifications; poke it after a write made by this process.
+    pub feed: crate::feed::ChangeFeed,
     pub settings: Arc<WebSettings>,
     pub(crate) metrics: PrometheusHandle,
 }
 
 impl AppState {
-    /// Builds the state; call inside a Tokio runtime (the catalog cache starts a watcher).
-    pub fn new(store: Store, settings: WebSettings) -> Self {
-        Self {
-            catalog: crate::catalog::Catalog::new(store.clone()),
+    /// Builds the state: starts the change feed, the read cache and the search index
+    /// (built from the database now). Call inside a Tokio runtime.
+    pub async fn new(store: Store, settings: WebSettings) -> Result<Self, crate::search::SearchServiceError> {
+        let revision = store.catalog_revision().await?;
+        let feed = crate::feed::ChangeFeed::start(store.clone(), revision);
+        let search = crate::search::SearchService::start(store.clone(), &feed).await?;
+        Ok(Self {
+            catalog: crate::catalog::Catalog::new(store.clone(), &feed),
+            search,
+            feed,
             store,
             settings: Arc::new(settings),
             metrics: crate::middleware::metrics_handle(),
-        }
+        })
     }
 }

@@ -13,4 +13,5 @@ mod helpers;
 mod http_api;
 mod http_pages;
 mod import;
+mod search_tests;
 mod store_conformance;

@@ -2,7 +2,7 @@
 
 mod filter;
 mod progress;
-mod read;
+pub(crate) mod read;
 pub(crate) mod write;
 
 use domain::{Agency, Audience, IntegrationMode, IntegrationStatus, Service, ServiceCode, StatusChange};

@@ -101,6 +101,7 @@ pub(crate) async fn upsert_service(
     service: &Service,
     agency_id: &str,
     now: DateTime<Utc>,
+    revision: i64,
 ) -> Result<String, StoreError> {
     let category = ensure_category(conn, &service.category).await?;
     let std = &service.standard;
@@ -109,9 +110,9 @@ pub(crate) async fn upsert_service(
         "INSERT INTO services (id, code, name, summary, description, category_slug, agency_id, audience, mode, \
          status, status_changed_at, target_year, web_url, android_url, ios_url, keywords_json, requirements_json, \
          procedure_json, duration_days, cost_rupiah, product, legal_basis, complaint_contact, search_text, sort_key, \
-         created_at, updated_at) \
+         created_at, updated_at, revision) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-         $23, $24, $25, $26, $26) \
+         $23, $24, $25, $26, $26, $27) \
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, summary = excluded.summary, \
          description = excluded.description, category_slug = excluded.category_slug, agency_id = excluded.agency_id, \
          audience = excluded.audience, mode = excluded.mode, target_year = excluded.target_year, \
@@ -120,7 +121,7 @@ pub(crate) async fn upsert_service(
          procedure_json = excluded.procedure_json, duration_days = excluded.duration_days, \
          cost_rupiah = excluded.cost_rupiah, product = excluded.product, legal_basis = excluded.legal_basis, \
          complaint_contact = excluded.complaint_contact, search_text = excluded.search_text, \
-         sort_key = excluded.sort_key, updated_at = excluded.updated_at \
+         sort_key = excluded.sort_key, updated_at = excluded.updated_at, revision = excluded.revision \
          RETURNING id",
     )
     .bind(new_id())
@@ -149,6 +150,7 @@ pub(crate) async fn upsert_service(
     .bind(search_text(service))
     .bind(sort_key(&service.name))
     .bind(ts(now))
+    .bind(revision)
     .fetch_one(&mut *conn)
     .await?;
     row.text("id")
@@ -159,19 +161,25 @@ pub(crate) async fn change_status(
     conn: &mut AnyConnection,
     service_id: &str,
     change: &StatusChange,
+    revision: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE services SET status = $1, status_changed_at = $2 WHERE id = $3")
+    sqlx::query("UPDATE services SET status = $1, status_changed_at = $2, revision = $3 WHERE id = $4")
         .bind(change.to.as_str())
         .bind(ts(change.at))
+        .bind(revision)
         .bind(service_id)
         .execute(&mut *conn)
         .await?;
     record_change(conn, service_id, change).await
 }
 
-pub(crate) async fn bump_revision(conn: &mut AnyConnection) -> Result<(), StoreError> {
-    sqlx::query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1").execute(&mut *conn).await?;
-    Ok(())
+/// Starts a catalog write: bumps the revision and returns it, for stamping the rows the
+/// write touches. Taking the row lock first also orders concurrent writers.
+pub(crate) async fn bump_revision(conn: &mut AnyConnection) -> Result<i64, StoreError> {
+    let row = sqlx::query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision")
+        .fetch_one(&mut *conn)
+        .await?;
+    row.int("revision")
 }
 
 impl Store {
@@ -179,10 +187,16 @@ impl Store {
     pub async fn upsert_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError> {
         let now = Utc::now();
         let mut tx = self.pool.begin().await?;
+        let revision = bump_revision(&mut tx).await?;
         for agency in agencies {
-            upsert_agency(&mut tx, agency, now).await?;
+            let id = upsert_agency(&mut tx, agency, now).await?;
+            // The agency's name is part of its services' search text.
+            sqlx::query("UPDATE services SET revision = $1 WHERE agency_id = $2")
+                .bind(revision)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
-        bump_revision(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -217,6 +231,7 @@ impl Store {
             return Ok(());
         };
         let mut tx = self.pool.begin().await?;
+        let revision = bump_revision(&mut tx).await?;
         let (id, _) = service_state(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
         sqlx::query("DELETE FROM service_status_changes WHERE service_id = $1")
             .bind(id.as_str())
@@ -225,8 +240,7 @@ impl Store {
         for change in &history[..history.len() - 1] {
             record_change(&mut tx, &id, change).await?;
         }
-        change_status(&mut tx, &id, last).await?;
-        bump_revision(&mut tx).await?;
+        change_status(&mut tx, &id, last, revision).await?;
         tx.commit().await?;
         Ok(())
     }

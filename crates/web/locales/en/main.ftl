@@ -186,3 +186,10 @@ category-kebencanaan-keamanan = Disasters & safety
 category-informasi-data-publik = Public information & data
 category-pemerintahan-keuangan-daerah = Government & finance
 category-perumahan-permukiman = Housing & settlements
+
+search-title = Search services
+search-empty-prompt = Type a service or what you need, e.g. “id card” or “property tax”.
+search-no-results = No service matches. Check the spelling, try other words, or see all services.
+search-did-you-mean = Did you mean
+search-page-of = Page { $page } of { $pages }
+search-suggestions = Suggested services

@@ -156,3 +156,10 @@ api-docs-body = Isi
 api-docs-schemas = Skema
 api-docs-field = Kolom
 api-docs-type = Jenis
+
+search-title = Cari layanan
+search-empty-prompt = Ketik nama layanan atau keperluan Anda, mis. “bikin ktp” atau “bayar pbb”.
+search-no-results = Tidak ada layanan yang cocok. Periksa ejaan, pakai kata lain, atau lihat semua layanan.
+search-did-you-mean = Maksud Anda
+search-page-of = Halaman { $page } dari { $pages }
+search-suggestions = Saran layanan

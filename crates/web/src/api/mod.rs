@@ -5,6 +5,7 @@ mod agencies;
 mod docs;
 pub mod dto;
 mod progress;
+pub mod search;
 mod services;
 
 use axum::Router;
@@ -30,12 +31,16 @@ use crate::state::AppState;
         agencies::list,
         agencies::show,
         agencies::categories,
-        progress::show
+        progress::show,
+        search::search,
+        search::suggest,
+        search::click
     ),
     components(schemas(Problem, ParamProblem)),
     tags(
         (name = "katalog", description = "Layanan, OPD dan kategori"),
-        (name = "kemajuan", description = "Kemajuan integrasi aplikasi")
+        (name = "kemajuan", description = "Kemajuan integrasi aplikasi"),
+        (name = "pencarian", description = "Pencarian layanan dan saran saat mengetik")
     )
 )]
 pub struct ApiDoc;
@@ -48,6 +53,9 @@ pub fn routes() -> Router<AppState> {
         .route("/agencies/{code}", get(agencies::show))
         .route("/categories", get(agencies::categories))
         .route("/progress", get(progress::show))
+        .route("/search", get(search::search))
+        .route("/suggest", get(search::suggest))
+        .route("/search/clicks", axum::routing::post(search::click))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::page))
 }

@@ -5,6 +5,7 @@ mod agencies;
 mod catalog;
 mod home;
 mod progress;
+mod search;
 mod service;
 
 use askama::Template;
@@ -30,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/opd", get(agencies::list))
         .route("/opd/{code}", get(agencies::page))
         .route("/kemajuan", get(progress::page))
+        .route("/cari", get(search::page))
+        .route("/cari/klik", get(search::click))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }
