@@ -102,9 +102,9 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     const { context, page, errors } = await newPage(viewport);
     try {
       await page.goto(`${BASE}/`);
-      await page.getByRole("searchbox", { name: "Cari layanan" }).fill("akta kelahiran");
+      await page.getByRole("combobox", { name: "Cari layanan" }).fill("akta kelahiran");
       await page.getByRole("button", { name: "Cari" }).first().click();
-      await page.waitForURL(/q=akta/);
+      await page.waitForURL(/\/cari\?q=akta/);
       assert.match(await page.textContent("h1"), /akta kelahiran/);
       await page.goto(`${BASE}/opd`);
       await assertAccessible(page, `${name} agencies`);
@@ -125,6 +125,56 @@ for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     }
   });
 }
+
+for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+  test(`${name}: search as you type, then the results page`, async () => {
+    const { context, page, errors } = await newPage(viewport);
+    try {
+      await page.goto(`${BASE}/`);
+      const box = page.getByRole("combobox", { name: "Cari layanan" });
+      await box.pressSequentially("akta kel", { delay: 30 });
+      const list = page.getByRole("listbox");
+      await list.waitFor();
+      assert.equal(await box.getAttribute("aria-expanded"), "true");
+      const first = list.getByRole("option").first();
+      assert.match(await first.textContent(), /Akta Kelahiran/);
+      await assertAccessible(page, `${name} autocomplete open`);
+      await box.press("ArrowDown");
+      assert.equal(await first.getAttribute("aria-selected"), "true");
+      await box.press("Enter");
+      await page.waitForURL(/\/layanan\/AKTA-KELAHIRAN$/);
+
+      // The form itself goes to the ranked results, with highlights and facets.
+      await page.goto(`${BASE}/`);
+      await page.getByRole("combobox", { name: "Cari layanan" }).fill("bikin ktp");
+      await page.getByRole("button", { name: "Cari" }).first().click();
+      await page.waitForURL(/\/cari\?q=bikin\+ktp/);
+      const top = page.locator("ol.results > li").first();
+      assert.match(await top.textContent(), /KTP-el/);
+      assert.ok((await top.locator("mark").count()) > 0, "matches highlighted");
+      await assertAccessible(page, `${name} search results`);
+      await page.locator("aside.facets").getByRole("link", { name: "Kependudukan", exact: true }).click();
+      await page.waitForURL(/kategori=kependudukan/);
+      await top.getByRole("link").first().click();
+      await page.waitForURL(/\/layanan\/KTP-EL$/);
+      assert.deepEqual(errors, [], "no script errors");
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("a typo gets a Maksud Anda suggestion", async () => {
+  const { context, page } = await newPage(VIEWPORTS.phone);
+  try {
+    await page.goto(`${BASE}/cari?q=kartu+keluaga`);
+    await page.locator("p.suggestion a").click();
+    await page.waitForURL(/q=kartu\+keluarga/);
+    assert.match(await page.textContent("h1"), /kartu keluarga/);
+  } finally {
+    await context.close();
+  }
+});
 
 test("language switch to English and back", async () => {
   const { context, page } = await newPage(VIEWPORTS.desktop);

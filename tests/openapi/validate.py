@@ -45,6 +45,10 @@ CASES = [
     ("/api/v1/agencies/{code}", "/api/v1/agencies/NOPE", 404),
     ("/api/v1/categories", "/api/v1/categories", 200),
     ("/api/v1/progress", "/api/v1/progress", 200),
+    ("/api/v1/search", "/api/v1/search?q=bikin+ktp&per_page=5", 200),
+    ("/api/v1/search", "/api/v1/search?q=kartu+keluaga", 200),
+    ("/api/v1/search", "/api/v1/search?q=", 400),
+    ("/api/v1/suggest", "/api/v1/suggest?q=akta+kel", 200),
 ]
 
 for template, path, expected in CASES:

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::mem;
+use std::sync::LazyLock;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
@@ -129,12 +130,28 @@ fn base() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
         .filter(LowerCaser)
 }
 
+static PLAIN_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| base().build());
+static STEMMED_ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+    base().filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| (*w).to_string()))).filter(IndonesianStemmer).build()
+});
+
+/// The unstemmed analyzer (cheap to get: a clone of a shared one).
 pub fn plain_analyzer() -> TextAnalyzer {
-    base().build()
+    PLAIN_ANALYZER.clone()
 }
 
+/// The stemmed analyzer (cheap to get: a clone of a shared one).
 pub fn stemmed_analyzer() -> TextAnalyzer {
-    base().filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| (*w).to_string()))).filter(IndonesianStemmer).build()
+    STEMMED_ANALYZER.clone()
+}
+
+thread_local! {
+    static STEMMER: frostem::Stemmer = frostem::Stemmer::new(frostem::Algorithm::Indonesian);
+}
+
+/// Stems one already normalized word the way the stemmed analyzer does.
+pub fn stem_word(word: &str) -> String {
+    if word.len() > 4 { STEMMER.with(|s| s.stem(word).into_owned()) } else { word.to_string() }
 }
 
 /// Runs text through an analyzer and returns its terms.

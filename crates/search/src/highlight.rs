@@ -2,9 +2,9 @@
 
 use std::collections::HashSet;
 
-use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+use tantivy::tokenizer::TokenStream;
 
-use crate::analyzer::{plain_analyzer, stemmed_analyzer, terms};
+use crate::analyzer::{plain_analyzer, stem_word};
 
 /// A piece of text, matched or not. Templates print these escaped; nothing here is HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,14 +24,14 @@ pub struct Marker {
 }
 
 impl Marker {
-    fn is_hit(&self, plain: &str, stemmer: &mut TextAnalyzer) -> bool {
+    fn is_hit(&self, plain: &str) -> bool {
         if self.words.contains(plain) {
             return true;
         }
         if self.prefix.as_deref().is_some_and(|p| plain.starts_with(p)) {
             return true;
         }
-        if terms(stemmer, plain).iter().any(|s| self.stems.contains(s)) {
+        if !self.stems.is_empty() && self.stems.contains(&stem_word(plain)) {
             return true;
         }
         self.fuzzy.iter().any(|(w, d)| crate::suggest::distance(w, plain) <= *d)
@@ -50,7 +50,6 @@ impl Marker {
             }
         };
         let mut plain = plain_analyzer();
-        let mut stemmer = stemmed_analyzer();
         let mut stream = plain.token_stream(text);
         let mut at = 0;
         while stream.advance() {
@@ -59,7 +58,7 @@ impl Marker {
             if from < at || to > text.len() || !text.is_char_boundary(from) || !text.is_char_boundary(to) {
                 continue;
             }
-            let hit = self.is_hit(&token.text, &mut stemmer);
+            let hit = self.is_hit(&token.text);
             push(&text[at..from], false);
             push(&text[from..to], hit);
             at = to;

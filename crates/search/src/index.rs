@@ -213,12 +213,15 @@ fn tie_bonus(doc: &SearchDoc) -> f32 {
     integrated + popularity.min(1.0) * 1.5
 }
 
-fn count(map: &mut HashMap<String, (String, u64)>, value: &str, label: &str) {
-    map.entry(value.to_string()).or_insert_with(|| (label.to_string(), 0)).1 += 1;
+fn count<'a>(map: &mut HashMap<&'a str, (&'a str, u64)>, value: &'a str, label: &'a str) {
+    map.entry(value).or_insert((label, 0)).1 += 1;
 }
 
-fn facets(map: HashMap<String, (String, u64)>) -> Vec<Facet> {
-    let mut out: Vec<Facet> = map.into_iter().map(|(value, (label, count))| Facet { value, label, count }).collect();
+fn facets(map: HashMap<&str, (&str, u64)>) -> Vec<Facet> {
+    let mut out: Vec<Facet> = map
+        .into_iter()
+        .map(|(value, (label, count))| Facet { value: value.to_string(), label: label.to_string(), count })
+        .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
     out
 }
@@ -318,8 +321,15 @@ impl SearchIndex {
             return Ok(SearchResults { normalized, ..Default::default() });
         }
         let mut stemmer = stemmed_analyzer();
-        let (query, marker) = Builder { fields: self.fields, stemmer: &mut stemmer }.build(&plan, &normalized);
-        let matches = self.reader.searcher().search(&*query, &AllMatches)?;
+        let searcher = self.reader.searcher();
+        let documents = searcher.num_docs().max(1) as f64;
+        let is_known = |word: &str| state.vocabulary.contains(word) || state.synonyms.knows(word);
+        let share =
+            |field, term: &str| searcher.doc_freq(&Term::from_field_text(field, term)).unwrap_or(0) as f64 / documents;
+        let (query, marker) =
+            Builder { fields: self.fields, stemmer: &mut stemmer, is_known: &is_known, share: &share }
+                .build(&plan, &normalized);
+        let matches = searcher.search(&*query, &AllMatches)?;
         let mut categories = HashMap::new();
         let mut agencies = HashMap::new();
         let mut modes = HashMap::new();

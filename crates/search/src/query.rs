@@ -98,7 +98,47 @@ fn term_or_phrase(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
 pub struct Builder<'a> {
     pub fields: Fields,
     pub stemmer: &'a mut TextAnalyzer,
+    /// Whether a word occurs in the catalog: only unknown words get typo tolerance, so a
+    /// real word never drags in look-alikes ("kelurahan" is not a typo of "kelahiran").
+    pub is_known: &'a dyn Fn(&str) -> bool,
+    /// Share of services whose text contains a stemmed term (0–1). A unit found in most
+    /// services carries no information ("bogor" in a city's catalog) and is dropped when
+    /// the query has other words: better ranking, and no scoring of every service.
+    pub share: &'a dyn Fn(Field, &str) -> f64,
 }
+
+/// A unit whose every term is in more than this share of services is too common to rank by.
+const COMMON_SHARE: f64 = 0.25;
+
+/// Light verbs and generic nouns: in "bikin kk" or "urus akta" the object names the
+/// service, the verb does not. They still count, at a fraction of a full word.
+const LIGHT_WORDS: &[&str] = &[
+    "bikin",
+    "buat",
+    "membuat",
+    "pembuatan",
+    "urus",
+    "ngurus",
+    "mengurus",
+    "pengurusan",
+    "minta",
+    "ajukan",
+    "mengajukan",
+    "pengajuan",
+    "proses",
+    "layanan",
+    "pelayanan",
+    "permohonan",
+    "cek",
+    "lihat",
+    "mau",
+    "make",
+    "apply",
+    "service",
+    "services",
+    "online",
+];
+const LIGHT_WEIGHT: f32 = 0.05;
 
 impl Builder<'_> {
     fn stems(&mut self, words: &[String]) -> Vec<String> {
@@ -112,7 +152,21 @@ impl Builder<'_> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut relevance: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let last = plan.units.len().saturating_sub(1);
+        let common: Vec<bool> = plan
+            .units
+            .iter()
+            .map(|(words, alternatives)| {
+                let stems = self.stems(words);
+                alternatives.is_empty()
+                    && !stems.is_empty()
+                    && stems.iter().all(|s| (self.share)(f.body, s) > COMMON_SHARE)
+            })
+            .collect();
+        let keep_common = common.iter().all(|c| *c);
         for (i, (words, alternatives)) in plan.units.iter().enumerate() {
+            if common[i] && !keep_common {
+                continue;
+            }
             let mut ways: Vec<Box<dyn Query>> = Vec::new();
             let stems = self.stems(words);
             marker.words.extend(words.iter().cloned());
@@ -160,7 +214,7 @@ impl Builder<'_> {
                     }
                 }
                 let typos = allowed_typos(word);
-                if typos > 0 && !is_stop_word(word) {
+                if typos > 0 && !is_stop_word(word) && !(self.is_known)(word) {
                     marker.fuzzy.push((word.clone(), typos));
                     for field in [f.name_plain, f.keywords_plain] {
                         let term = Term::from_field_text(field, word);
@@ -170,7 +224,10 @@ impl Builder<'_> {
                 }
             }
             if !ways.is_empty() {
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(ways))));
+                let unit: Box<dyn Query> = Box::new(DisjunctionMaxQuery::new(ways));
+                let light = words.len() == 1 && LIGHT_WORDS.contains(&words[0].as_str()) && plan.units.len() > 1;
+                let unit = if light { Box::new(BoostQuery::new(unit, LIGHT_WEIGHT)) } else { unit };
+                clauses.push((Occur::Should, unit));
             }
         }
         if !relevance.is_empty() {

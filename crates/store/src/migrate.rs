@@ -27,6 +27,11 @@ fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
 impl Store {
     /// Applies the migrations not yet applied; returns how many ran.
     pub async fn migrate(&self) -> Result<usize, StoreError> {
+        self.migrate_up_to(Self::latest_schema_version()).await
+    }
+
+    /// Applies the migrations up to `version` (tests upgrade from an old schema with data).
+    pub async fn migrate_up_to(&self, version: i64) -> Result<usize, StoreError> {
         sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY,
@@ -43,7 +48,8 @@ impl Store {
             .map(|r| r.try_get::<i64, _>(0))
             .collect::<Result<_, _>>()?;
         let mut ran = 0;
-        for (version, name, sql) in MIGRATIONS {
+        for (number, name, sql) in MIGRATIONS.iter().filter(|m| m.0 <= version) {
+            let version = number;
             if applied.contains(version) {
                 continue;
             }

@@ -48,8 +48,9 @@ fn u(n: u64) -> i64 {
 }
 
 impl Store {
-    /// Services written after `revision` (all of them for 0), with the revision read
-    /// before the query: pass it back next time.
+    /// Services written after `revision` (all of them for a negative revision: rows from
+    /// before the search migration carry revision 0), with the revision read before the
+    /// query: pass it back next time.
     pub async fn services_changed_since(&self, revision: i64) -> Result<(i64, Vec<IndexedService>), StoreError> {
         let current = self.catalog_revision().await?;
         let sql = format!(

@@ -93,7 +93,7 @@ pub async fn build_index(
     on_doc: impl Fn(usize) + Send + 'static,
 ) -> Result<(i64, SearchIndex), SearchServiceError> {
     let synonyms = load_synonyms(store).await?;
-    let (revision, services) = store.services_changed_since(0).await?;
+    let (revision, services) = store.services_changed_since(-1).await?;
     let docs = services.iter().map(search_doc).collect();
     // Indexing is CPU work: keep it off the async threads.
     let index = tokio::task::spawn_blocking(move || SearchIndex::build(docs, synonyms, on_doc))
@@ -279,6 +279,6 @@ mod tests {
         assert_eq!(redact("telepon 0812-3456-7890"), "telepon nomor");
         assert_eq!(redact("kirim ke budi.s@gmail.com"), "kirim ke email");
         assert_eq!(redact("PPDB 2025"), "ppdb 2025");
-        assert_eq!(redact(&"a".repeat(300)).len(), 100);
+        assert_eq!(redact(&"ab ".repeat(100)).len(), 100);
     }
 }

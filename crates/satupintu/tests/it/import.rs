@@ -225,7 +225,8 @@ async fn import_into_postgres_when_available() {
     assert_eq!(count_services(&db).await, 2);
     let out = satupintu(&db, &["migrate"]);
     assert!(out.status.success());
-    assert!(text(&out.stdout).contains("database schema is at version 1"));
+    let expected = format!("database schema is at version {}", store::Store::latest_schema_version());
+    assert!(text(&out.stdout).contains(&expected));
 }
 
 #[tokio::test]

@@ -196,3 +196,33 @@ on_both_backends!(demo_city_loads_once, |db| {
     assert!(satupintu::demo::is_loaded(&store).await.unwrap());
     store.close().await;
 });
+
+on_both_backends!(upgrades_from_the_first_schema_with_data, |db| {
+    std::fs::create_dir_all(&db.settings.data_dir).unwrap();
+    let store = store::Store::connect(&db.settings.database_url()).await.unwrap();
+    assert_eq!(store.migrate_up_to(1).await.unwrap(), 1);
+    // Rows as the first release wrote them.
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&db.settings.database_url()).await.unwrap();
+    for sql in [
+        "INSERT INTO agencies (id, code, name, kind, sort_key, created_at, updated_at) \
+         VALUES ('a1', 'DINSOS', 'Dinas Sosial', 'dinas', 'dinas sosial', 1, 1)",
+        "INSERT INTO categories (slug, name) VALUES ('sosial', 'Sosial')",
+        "INSERT INTO services (id, code, name, category_slug, agency_id, audience, mode, status, status_changed_at, \
+         keywords_json, requirements_json, procedure_json, search_text, sort_key, created_at, updated_at) \
+         VALUES ('s1', 'DTKS', 'Usulan DTKS', 'sosial', 'a1', 'warga', 'native', 'terintegrasi', 1, '[\"bansos\"]', \
+         '[]', '[]', 'usulan dtks bansos', 'usulan dtks', 1, 1)",
+    ] {
+        sqlx::Executor::execute(&mut conn, sql).await.unwrap();
+    }
+    // The search migration adds columns and tables to a catalog that already has rows.
+    assert_eq!(store.migrate().await.unwrap(), 1);
+    let (revision, services) = store.services_changed_since(-1).await.unwrap();
+    assert_eq!(services.iter().map(|s| s.service.code.as_str()).collect::<Vec<_>>(), vec!["DTKS"]);
+    assert_eq!(services[0].service.keywords, vec!["bansos"]);
+    let (_, unchanged) = store.services_changed_since(revision).await.unwrap();
+    assert!(unchanged.is_empty());
+    assert_eq!(store.synonyms().await.unwrap(), None);
+    let detail = store.service(&ServiceCode::parse("DTKS").unwrap()).await.unwrap();
+    assert_eq!(detail.agency_name, "Dinas Sosial");
+    store.close().await;
+});
