@@ -48,7 +48,7 @@ for n in "${SIZES[@]}"; do
   RUST_LOG=info "$BIN/satupintu" serve --listen "127.0.0.1:$port" --data-dir "$data" >"$WORK/server-$n.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-  build_ms=$(grep -o 'ms=[0-9]*' "$WORK/server-$n.log" | head -1 | cut -d= -f2)
+  build_ms=$(grep -o 'ms=[0-9]*' "$WORK/server-$n.log" | head -1 | cut -d= -f2 || true)
   wrk -t2 -c32 -d3s -s "$WORK/queries.lua" "http://127.0.0.1:$port" >/dev/null
   wrk -t2 -c32 -d15s --latency -s "$WORK/queries.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$n.out"
   rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-$n.out")

@@ -81,7 +81,7 @@ async fn reindex(store: &store::Store) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     let stats = index.stats();
     // Running servers rebuild from the database too: a revision bump tells them.
-    store.set_meta("search_reindexed_at", &Utc::now().to_rfc3339()).await?;
+    store.set_meta(web::search::REINDEX_MARKER, &Utc::now().to_rfc3339()).await?;
     store.replace_synonyms(&web::search::synonym_rows(&web::search::load_synonyms(store).await?)).await?;
     println!(
         "indexed {} services in {:.2} s ({:.1} MB); running servers refresh within a second",

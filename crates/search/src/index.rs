@@ -30,7 +30,7 @@ pub enum SearchError {
 }
 
 /// Filters applied to the matches; empty fields do not filter.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct SearchFilter {
     pub category: Option<String>,
     pub agency: Option<String>,
@@ -167,6 +167,13 @@ fn add_vocabulary(vocabulary: &mut Vocabulary, doc: &SearchDoc) {
     vocabulary.add_text(normalize(&text).split(' ').filter(|w| !w.is_empty()).map(str::to_string));
 }
 
+/// Drops what only indexing needs: results show names and summaries, not bodies.
+fn slim(mut doc: SearchDoc) -> SearchDoc {
+    doc.body = String::new();
+    doc.keywords = Vec::new();
+    doc
+}
+
 /// Collects every match with its score and `doc_id`.
 struct AllMatches;
 
@@ -242,7 +249,7 @@ impl SearchIndex {
             writer.add_document(document(&fields, &doc, i as u64))?;
             add_vocabulary(&mut vocabulary, &doc);
             by_code.insert(doc.code.clone(), i as u64);
-            state_docs.push(Arc::new(doc));
+            state_docs.push(Arc::new(slim(doc)));
             on_doc(i + 1);
         }
         writer.commit()?;
@@ -269,7 +276,7 @@ impl SearchIndex {
             writer.add_document(document(&self.fields, &doc, id))?;
             add_vocabulary(&mut state.vocabulary, &doc);
             state.by_code.insert(doc.code.clone(), id);
-            state.docs.push(Arc::new(doc));
+            state.docs.push(Arc::new(slim(doc)));
         }
         writer.commit()?;
         self.reader.reload()?;

@@ -125,11 +125,33 @@ pub fn redact(raw: &str) -> String {
 
 type Pending = HashMap<(NaiveDate, String), SearchCounts>;
 
+/// A search as the results cache keys it: normalized text, filter, window, prefix mode.
+type CacheKey = (String, SearchFilter, usize, usize, bool);
+
+/// Answers kept per index state before the cache is emptied (bounds memory).
+const CACHE_ENTRIES: usize = 10_000;
+
+/// The `meta` key `satupintu search reindex` sets to ask running servers for a full rebuild.
+pub const REINDEX_MARKER: &str = "search_reindexed_at";
+
 struct Inner {
     store: Store,
     index: RwLock<Arc<SearchIndex>>,
     revision: Mutex<i64>,
+    /// The last reindex request seen, so each one rebuilds once.
+    reindexed_at: Mutex<Option<String>>,
     pending: Mutex<Pending>,
+    /// Results by query, emptied whenever the index changes: people ask the same things
+    /// ("ktp", "pbb", "ppdb") far more often than anything else.
+    cache: Mutex<HashMap<CacheKey, Arc<SearchResults>>>,
+}
+
+impl Inner {
+    fn forget_results(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
 }
 
 /// Search for the web layer.
@@ -142,6 +164,7 @@ impl SearchService {
     /// Builds the index and starts keeping it fresh from `feed`.
     pub async fn start(store: Store, feed: &crate::feed::ChangeFeed) -> Result<Self, SearchServiceError> {
         let started = std::time::Instant::now();
+        let reindexed_at = store.meta(REINDEX_MARKER).await?;
         let (revision, index) = build_index(&store, |_| {}).await?;
         tracing::info!(
             documents = index.stats().documents,
@@ -152,7 +175,9 @@ impl SearchService {
             store,
             index: RwLock::new(Arc::new(index)),
             revision: Mutex::new(revision),
+            reindexed_at: Mutex::new(reindexed_at),
             pending: Mutex::new(HashMap::new()),
+            cache: Mutex::new(HashMap::new()),
         });
         tokio::spawn(follow(Arc::downgrade(&inner), feed.subscribe()));
         tokio::spawn(flush_loop(Arc::downgrade(&inner)));
@@ -172,9 +197,23 @@ impl SearchService {
         limit: usize,
         prefix_last: bool,
         count_query: bool,
-    ) -> Result<SearchResults, SearchServiceError> {
-        let index = self.index().ok_or(search::SearchError::Poisoned)?;
-        let results = index.search(q, filter, offset, limit, prefix_last)?;
+    ) -> Result<Arc<SearchResults>, SearchServiceError> {
+        let key = (search::normalize(q), filter.clone(), offset, limit, prefix_last);
+        let cached = self.inner.cache.lock().ok().and_then(|c| c.get(&key).cloned());
+        let results = match cached {
+            Some(hit) => hit,
+            None => {
+                let index = self.index().ok_or(search::SearchError::Poisoned)?;
+                let fresh = Arc::new(index.search(q, filter, offset, limit, prefix_last)?);
+                if let Ok(mut cache) = self.inner.cache.lock() {
+                    if cache.len() >= CACHE_ENTRIES {
+                        cache.clear();
+                    }
+                    cache.insert(key, fresh.clone());
+                }
+                fresh
+            }
+        };
         if count_query && !results.normalized.is_empty() && offset == 0 {
             let zero = results.total == 0;
             self.count(q, |c| {
@@ -245,6 +284,23 @@ async fn follow(inner: std::sync::Weak<Inner>, mut revisions: tokio::sync::watch
 }
 
 async fn refresh(inner: &Inner) -> Result<(), SearchServiceError> {
+    let requested = inner.store.meta(REINDEX_MARKER).await?;
+    let seen = inner.reindexed_at.lock().map(|r| r.clone()).unwrap_or_default();
+    if requested != seen {
+        let (revision, index) = build_index(&inner.store, |_| {}).await?;
+        if let Ok(mut slot) = inner.index.write() {
+            *slot = Arc::new(index);
+        }
+        if let Ok(mut r) = inner.revision.lock() {
+            *r = revision;
+        }
+        if let Ok(mut r) = inner.reindexed_at.lock() {
+            *r = requested;
+        }
+        inner.forget_results();
+        tracing::info!(revision, "search index rebuilt on request");
+        return Ok(());
+    }
     let since = inner.revision.lock().map(|r| *r).unwrap_or(0);
     let (revision, services) = inner.store.services_changed_since(since).await?;
     let synonyms = load_synonyms(&inner.store).await?;
@@ -259,6 +315,7 @@ async fn refresh(inner: &Inner) -> Result<(), SearchServiceError> {
     if let Ok(mut r) = inner.revision.lock() {
         *r = revision;
     }
+    inner.forget_results();
     Ok(())
 }
 
@@ -266,6 +323,7 @@ async fn refresh_opens(inner: &Inner) -> Result<(), SearchServiceError> {
     let opens: HashMap<String, u64> = inner.store.opens_by_code().await?.into_iter().collect();
     let index = inner.index.read().map(|i| i.clone()).map_err(|_| search::SearchError::Poisoned)?;
     index.set_opens(&opens)?;
+    inner.forget_results();
     Ok(())
 }
 

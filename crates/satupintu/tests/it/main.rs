@@ -13,5 +13,6 @@ mod helpers;
 mod http_api;
 mod http_pages;
 mod import;
+mod search_cli;
 mod search_tests;
 mod store_conformance;

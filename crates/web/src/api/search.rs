@@ -163,7 +163,7 @@ fn run(
     query: &CatalogQuery,
     prefix: bool,
     count: bool,
-) -> Result<SearchResults, ApiError> {
+) -> Result<std::sync::Arc<SearchResults>, ApiError> {
     let offset = ((query.page - 1) * query.per_page) as usize;
     state
         .search
@@ -206,7 +206,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         total: results.total,
         total_pages: results.total.div_ceil(query.per_page.max(1)),
         facets: facets(&results.facets),
-        suggestion: results.suggestion,
+        suggestion: results.suggestion.clone(),
     }))
 }
 

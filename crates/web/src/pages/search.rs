@@ -111,7 +111,7 @@ pub async fn page(
         .map_err(|p| PageError::bad_request(lang, format!("q: {}", p.reason)))?;
     let offset = ((query.page - 1) * query.per_page) as usize;
     let results = if text.is_empty() {
-        search::SearchResults::default()
+        std::sync::Arc::new(search::SearchResults::default())
     } else {
         state
             .search
@@ -166,7 +166,7 @@ pub async fn page(
         },
         heading,
         results: results_items,
-        suggestion: results.suggestion.map(|s| {
+        suggestion: results.suggestion.clone().map(|s| {
             let encoded: String = url::form_urlencoded::byte_serialize(s.as_bytes()).collect();
             (s, format!("/cari?q={encoded}"))
         }),
