@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod code;
+pub mod identity;
 pub mod link;
 pub mod progress;
 pub mod text;

@@ -1,7 +1,7 @@
 //! The catalog: agencies (OPD) and the applications and services they run.
 
 mod agency;
-mod enums;
+pub(crate) mod enums;
 mod service;
 mod status;
 
