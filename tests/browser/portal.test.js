@@ -176,6 +176,38 @@ test("a typo gets a Maksud Anda suggestion", async () => {
   }
 });
 
+test("create an account, sign out, sign in again", async () => {
+  const { context, page, errors } = await newPage(VIEWPORTS.phone);
+  const email = `warga${Date.now()}@contoh.id`;
+  try {
+    await page.goto(`${BASE}/`);
+    await page.getByRole("link", { name: "Masuk" }).first().click();
+    await page.getByRole("link", { name: "Daftar akun" }).click();
+    await assertAccessible(page, "register");
+    await page.getByLabel("Nama lengkap").fill("Budi Santoso");
+    await page.getByLabel("Surel").fill(email);
+    await page.getByLabel("Kata sandi", { exact: true }).fill("rahasia-kota-bogor");
+    await page.getByLabel("Ulangi kata sandi").fill("rahasia-kota-bogor");
+    await page.getByRole("button", { name: "Daftar" }).click();
+    await page.waitForURL(/\/akun$/);
+    assert.match(await page.textContent("main"), /Budi Santoso/);
+    await assertAccessible(page, "account");
+    await page.getByRole("button", { name: "Keluar", exact: true }).click();
+    await page.waitForURL(`${BASE}/`);
+    await page.goto(`${BASE}/akun`);
+    await page.waitForURL(/\/masuk\?kembali=%2Fakun$/);
+    await assertAccessible(page, "sign in");
+    await page.getByLabel("Surel atau nomor ponsel").fill(email);
+    await page.getByLabel("Kata sandi").fill("rahasia-kota-bogor");
+    await page.getByRole("button", { name: "Masuk" }).last().click();
+    await page.waitForURL(/\/akun$/);
+    assert.match(await page.textContent("header"), /Budi Santoso/);
+    assert.deepEqual(errors, [], "no script errors");
+  } finally {
+    await context.close();
+  }
+});
+
 test("language switch to English and back", async () => {
   const { context, page } = await newPage(VIEWPORTS.desktop);
   try {

@@ -53,6 +53,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         programme_target: settings.programme.target,
         programme_target_year: settings.programme.target_year,
         demo: demo::is_loaded(&store).await?,
+        secure_cookies: settings.secure_cookies,
     };
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);

@@ -62,6 +62,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Accounts: create the first admin on a fresh install, list, change roles.
+    User {
+        #[command(subcommand)]
+        what: UserWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Sample data.
     Demo {
         #[command(subcommand)]
@@ -99,6 +106,38 @@ pub enum SearchWhat {
         days: u32,
         #[arg(long, default_value_t = 20)]
         limit: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserWhat {
+    /// Create an account; the password is read from standard input (never an argument,
+    /// which would land in the shell history and the process list).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// warga, operator, admin or asesor.
+        #[arg(long, default_value = "warga")]
+        role: String,
+        /// For operators: an agency code (repeat for several).
+        #[arg(long = "agency")]
+        agencies: Vec<String>,
+    },
+    /// List accounts.
+    List,
+    /// Change an account's role (and an operator's agencies).
+    SetRole {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long = "agency")]
+        agencies: Vec<String>,
     },
 }
 

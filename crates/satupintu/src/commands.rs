@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { db, .. } | Command::Migrate { db } => db.clone(),
         Command::Import { what: ImportWhat::Catalog { db, .. } | ImportWhat::Agencies { db, .. } } => db.clone(),
         Command::Export { what: ExportWhat::Catalog { db, .. } } => db.clone(),
-        Command::Search { db, .. } => db.clone(),
+        Command::Search { db, .. } | Command::User { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
     let mut settings = settings(&cli, &db)?;
@@ -91,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { what, .. } => rt.block_on(crate::search_cli::run(&settings, what)),
+        Command::User { what, .. } => rt.block_on(crate::user_cli::run(&settings, what)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;
             println!("wrote {services} services to {}", file.display());

@@ -74,6 +74,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Seconds to let requests in flight finish after SIGTERM.
     pub shutdown_grace_seconds: u64,
+    /// Mark session cookies `Secure`: set when people reach satupintu over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl Default for Settings {
@@ -86,6 +88,7 @@ impl Default for Settings {
             programme: Programme::default(),
             log_format: LogFormat::Text,
             shutdown_grace_seconds: 10,
+            secure_cookies: false,
         }
     }
 }
@@ -134,11 +137,18 @@ impl Settings {
                 "SHUTDOWN_GRACE_SECONDS" => {
                     self.shutdown_grace_seconds = value.parse().with_context(|| parse_err("not a number"))?
                 }
+                "SECURE_COOKIES" => {
+                    self.secure_cookies = match value.as_str() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        _ => bail!("{name}: use true or false"),
+                    }
+                }
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_CONFIG"
                 ),
             }
         }

@@ -8,3 +8,4 @@ pub mod config;
 pub mod demo;
 pub mod generate;
 mod search_cli;
+mod user_cli;

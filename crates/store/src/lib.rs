@@ -6,6 +6,7 @@
 //! conformance tests run on each. Functions that write take a connection, so a caller can
 //! put several writes (and later an outbox entry) in one transaction.
 
+pub mod accounts;
 mod catalog;
 mod connect;
 mod error;
@@ -15,6 +16,7 @@ mod migrate;
 mod rows;
 mod search;
 
+pub use accounts::{AccountError, NewUser, User};
 pub use catalog::{
     AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
 };

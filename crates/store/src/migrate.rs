@@ -12,6 +12,7 @@ use crate::{Store, StoreError};
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "catalog", include_str!("../migrations/0001_catalog.sql")),
     (2, "search", include_str!("../migrations/0002_search.sql")),
+    (3, "accounts", include_str!("../migrations/0003_accounts.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

@@ -88,5 +88,15 @@ pub fn apply(router: Router) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    router.layer(from_fn(record_metrics)).layer(TraceLayer::new_for_http())
+    // Cross-site form posts are refused from Sec-Fetch-Site/Origin (no tokens to leak);
+    // clients that send neither header (the mobile apps, curl) are not browsers and pass.
+    let csrf = tower_http::csrf::CsrfLayer::new().with_rejection_response(|_| {
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Permintaan lintas situs ditolak.",
+        )
+            .into_response()
+    });
+    router.layer(csrf).layer(from_fn(record_metrics)).layer(TraceLayer::new_for_http())
 }

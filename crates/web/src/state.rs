@@ -16,11 +16,19 @@ pub struct WebSettings {
     pub programme_target_year: i32,
     /// Whether the catalog is the sample demo city (the portal says so on every page).
     pub demo: bool,
+    /// Mark cookies `Secure` (set when the portal is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 impl Default for WebSettings {
     fn default() -> Self {
-        Self { city_name: "Kota Bogor".into(), programme_target: 327, programme_target_year: 2025, demo: false }
+        Self {
+            city_name: "Kota Bogor".into(),
+            programme_target: 327,
+            programme_target_year: 2025,
+            demo: false,
+            secure_cookies: false,
+        }
     }
 }
 

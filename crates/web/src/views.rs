@@ -36,6 +36,8 @@ pub struct Layout {
     pub switch_href: String,
     pub switch_label: String,
     pub switch_lang: &'static str,
+    /// The signed-in person's name, for the header.
+    pub user_name: Option<String>,
 }
 
 impl Layout {
@@ -66,6 +68,7 @@ impl Layout {
             switch_href: format!("/bahasa?ke={}&kembali={back}", other.code()),
             switch_label: t.get("lang-switch"),
             switch_lang: other.code(),
+            user_name: None,
         }
     }
 
@@ -75,10 +78,11 @@ impl Layout {
     }
 }
 
-/// Language and address of the page being rendered.
+/// Language, address and reader of the page being rendered.
 pub struct PageCtx {
     pub lang: Lang,
     pub path: String,
+    pub user_name: Option<String>,
 }
 
 impl PageCtx {
@@ -87,7 +91,10 @@ impl PageCtx {
     }
 
     pub fn layout(&self, state: &AppState, title: &str, nav: Nav) -> Layout {
-        Layout::build(self.lang, title, &self.path, &state.settings.city_name, state.settings.demo, nav)
+        let mut layout =
+            Layout::build(self.lang, title, &self.path, &state.settings.city_name, state.settings.demo, nav);
+        layout.user_name = self.user_name.clone();
+        layout
     }
 }
 
@@ -97,7 +104,8 @@ impl FromRequestParts<AppState> for PageCtx {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_request_parts(parts, state).await?;
         let path = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_string();
-        Ok(Self { lang, path })
+        let crate::auth::CurrentUser(user) = crate::auth::CurrentUser::from_request_parts(parts, state).await?;
+        Ok(Self { lang, path, user_name: user.map(|u| u.name) })
     }
 }
 
@@ -203,6 +211,7 @@ mod tests {
             keys.extend(IntegrationMode::ALL.iter().map(|s| format!("mode-{}-help", s.as_str())));
             keys.extend(Audience::ALL.iter().map(|s| format!("audience-{}", s.as_str())));
             keys.extend(AgencyKind::ALL.iter().map(|s| format!("kind-{}", s.as_str())));
+            keys.extend(domain::identity::Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
             let missing: Vec<_> = keys.iter().filter(|k| !ids.contains(*k)).collect();
             assert!(missing.is_empty(), "{lang:?} misses {missing:?}");
         }

@@ -1,6 +1,7 @@
 //! The portal: server-rendered pages in Bahasa Indonesia (English on request) that work
 //! without JavaScript.
 
+mod account;
 mod agencies;
 mod catalog;
 mod home;
@@ -33,12 +34,17 @@ pub fn routes() -> Router<AppState> {
         .route("/kemajuan", get(progress::page))
         .route("/cari", get(search::page))
         .route("/cari/klik", get(search::click))
+        .route("/masuk", get(account::login_form).post(account::login))
+        .route("/daftar", get(account::register_form).post(account::register))
+        .route("/keluar", axum::routing::post(account::logout))
+        .route("/akun", get(account::page))
+        .route("/akun/keluar-semua", axum::routing::post(account::logout_everywhere))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }
 
 /// A same-site path to go back to; anything else (another site, `//host`) becomes `/`.
-fn safe_return(path: Option<&str>) -> &str {
+pub(crate) fn safe_return(path: Option<&str>) -> &str {
     match path {
         Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n']) => {
             p

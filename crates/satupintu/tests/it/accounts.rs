@@ -1,0 +1,239 @@
+//! Accounts: sign-up, sign-in, sessions, sign-out, CSRF, and the `user` command.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use chrono::{Duration, Utc};
+
+use crate::helpers::{TestApp, client};
+use crate::on_both_backends;
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("sp_sesi="))
+        .map(|c| c.split(';').next().unwrap_or_default().to_string())
+}
+
+async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> reqwest::Response {
+    let body: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
+    let mut request =
+        client().post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn get_page(app: &TestApp, path: &str, cookie: &str) -> (u16, String, Option<String>) {
+    let response = client().get(app.url(path)).header("cookie", cookie).send().await.unwrap();
+    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).map(str::to_string);
+    (response.status().as_u16(), response.text().await.unwrap(), location)
+}
+
+const SIGN_UP: &[(&str, &str)] = &[
+    ("nama", "Siti Rahma"),
+    ("email", "Siti@Contoh.ID"),
+    ("telepon", "0812-3456-7890"),
+    ("password", "rahasia-kota-bogor"),
+    ("password2", "rahasia-kota-bogor"),
+];
+
+on_both_backends!(sign_up_sign_in_and_out, |db| {
+    let app = TestApp::spawn(db, false).await;
+    let response = post_form(&app, "/daftar", SIGN_UP, None).await;
+    assert_eq!(response.status().as_u16(), 303);
+    assert_eq!(response.headers()["location"], "/akun");
+    let set_cookie = response.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    let first = session_cookie(&response).unwrap();
+    let (status, html, _) = get_page(&app, "/akun", &first).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Siti Rahma") && html.contains("siti@contoh.id") && html.contains("+6281234567890"));
+    assert!(html.contains("Akun saya: Siti Rahma"), "header shows the signed-in person");
+
+    // The same e-mail or phone cannot register twice.
+    let again = post_form(&app, "/daftar", SIGN_UP, None).await;
+    assert_eq!(again.status().as_u16(), 409);
+    assert!(again.text().await.unwrap().contains("sudah terdaftar"));
+
+    // Sign in by phone number: a new session replaces the one the browser came with.
+    let login = post_form(
+        &app,
+        "/masuk",
+        &[("login", "+62 812 3456 7890"), ("password", "rahasia-kota-bogor"), ("kembali", "/layanan")],
+        Some(&first),
+    )
+    .await;
+    assert_eq!(login.status().as_u16(), 303);
+    assert_eq!(login.headers()["location"], "/layanan");
+    let second = session_cookie(&login).unwrap();
+    assert_ne!(first, second);
+    let (status, _, location) = get_page(&app, "/akun", &first).await;
+    assert_eq!((status, location.as_deref()), (303, Some("/masuk?kembali=%2Fakun")), "old session ended");
+    assert_eq!(get_page(&app, "/akun", &second).await.0, 200);
+
+    // Sign out ends the session and clears the cookie.
+    let out = post_form(&app, "/keluar", &[], Some(&second)).await;
+    assert_eq!(out.status().as_u16(), 303);
+    assert!(out.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    assert_eq!(get_page(&app, "/akun", &second).await.0, 303);
+});
+
+on_both_backends!(failed_sign_ins_say_the_same_thing, |db| {
+    let app = TestApp::spawn(db, false).await;
+    post_form(&app, "/daftar", SIGN_UP, None).await;
+    let wrong = post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "salah-sekali")], None).await;
+    let unknown = post_form(&app, "/masuk", &[("login", "tidak@ada.id"), ("password", "salah-sekali")], None).await;
+    assert_eq!((wrong.status().as_u16(), unknown.status().as_u16()), (401, 401));
+    assert!(session_cookie(&wrong).is_none());
+    let (a, b) = (wrong.text().await.unwrap(), unknown.text().await.unwrap());
+    assert!(
+        a.contains("Surel/nomor ponsel atau kata sandi salah.")
+            && b.contains("Surel/nomor ponsel atau kata sandi salah.")
+    );
+    let empty = post_form(&app, "/masuk", &[("login", ""), ("password", "")], None).await;
+    assert_eq!(empty.status().as_u16(), 400);
+    // Off-site return addresses are ignored.
+    let login = post_form(
+        &app,
+        "/masuk",
+        &[("login", "siti@contoh.id"), ("password", "rahasia-kota-bogor"), ("kembali", "//evil.example")],
+        None,
+    )
+    .await;
+    assert_eq!(login.headers()["location"], "/");
+});
+
+on_both_backends!(sign_up_lists_every_problem, |db| {
+    let app = TestApp::spawn(db, false).await;
+    let response = post_form(
+        &app,
+        "/daftar",
+        &[("nama", ""), ("email", "bukan-surel"), ("telepon", "12"), ("password", "pendek"), ("password2", "x")],
+        None,
+    )
+    .await;
+    assert_eq!(response.status().as_u16(), 400);
+    let html = response.text().await.unwrap();
+    for message in
+        ["Isi nama lengkap", "Alamat surel tidak valid.", "Nomor ponsel tidak valid.", "sedikitnya 8 karakter"]
+    {
+        assert!(html.contains(message), "{message} missing");
+    }
+    assert!(html.contains("value=\"bukan-surel\""), "typed values are kept");
+    assert!(!html.contains("pendek"), "passwords are never echoed");
+});
+
+on_both_backends!(sign_out_everywhere_and_expiry, |db| {
+    let settings = db.settings.clone();
+    let app = TestApp::spawn(db, false).await;
+    let a = session_cookie(&post_form(&app, "/daftar", SIGN_UP, None).await).unwrap();
+    let b = session_cookie(
+        &post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "rahasia-kota-bogor")], None).await,
+    )
+    .unwrap();
+    assert_eq!(get_page(&app, "/akun", &a).await.0, 200);
+    post_form(&app, "/akun/keluar-semua", &[], Some(&b)).await;
+    assert_eq!(get_page(&app, "/akun", &a).await.0, 303);
+    assert_eq!(get_page(&app, "/akun", &b).await.0, 303);
+
+    // Idle and absolute expiry are checked in the store.
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    let user = store.list_users().await.unwrap().remove(0);
+    let now = Utc::now();
+    store.create_session("hash-1", &user.id, now, Duration::hours(24)).await.unwrap();
+    assert!(store.session_user("hash-1", now + Duration::minutes(90), Duration::hours(2)).await.unwrap().is_some());
+    assert!(store.session_user("hash-1", now + Duration::hours(4), Duration::hours(2)).await.unwrap().is_none());
+    store.create_session("hash-2", &user.id, now, Duration::hours(1)).await.unwrap();
+    assert!(store.session_user("hash-2", now + Duration::minutes(61), Duration::hours(2)).await.unwrap().is_none());
+    store.close().await;
+});
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let db = crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(db, false).await;
+    let response = client()
+        .post(app.url("/masuk"))
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("login=a&password=b")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 403);
+    let same_site = client()
+        .post(app.url("/masuk"))
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("login=a%40b.id&password=bbbbbbbb")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_site.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn first_admin_from_the_command_line() {
+    let db = crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).await.unwrap();
+    let store = satupintu::app::open_store(&db.settings).await.unwrap();
+    satupintu::demo::load(&store).await.unwrap();
+    store.close().await;
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_satupintu"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&db.settings.data_dir)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stdout, stderr) = run(
+        &["user", "add", "--email", "Admin@KotaBogor.go.id", "--password-stdin", "--role", "admin"],
+        "kata-sandi-admin\n",
+    );
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("created admin@kotabogor.go.id"), "{stdout}");
+    let (ok, _, stderr) = run(&["user", "add", "--email", "a@b.id", "--password-stdin", "--role", "admin"], "pendek\n");
+    assert!(!ok && stderr.contains("at least 8"), "{stderr}");
+    let (ok, _, stderr) =
+        run(&["user", "add", "--email", "op@b.id", "--password-stdin", "--role", "operator"], "kata-sandi-op\n");
+    assert!(!ok && stderr.contains("needs at least one --agency"), "{stderr}");
+    let (ok, stdout, stderr) = run(
+        &["user", "add", "--email", "op@b.id", "--password-stdin", "--role", "operator", "--agency", "disdukcapil"],
+        "kata-sandi-op\n",
+    );
+    assert!(ok, "{stderr}: {stdout}");
+    let (ok, _, stderr) =
+        run(&["user", "set-role", "--email", "op@b.id", "--role", "operator", "--agency", "NOPE"], "");
+    assert!(!ok && stderr.contains("unknown agency NOPE"), "{stderr}");
+    let (ok, stdout, _) = run(&["user", "set-role", "--email", "op@b.id", "--role", "asesor"], "");
+    assert!(ok && stdout.contains("op@b.id is now asesor"), "{stdout}");
+    let (ok, stdout, _) = run(&["user", "list"], "");
+    assert!(ok);
+    assert!(stdout.contains("admin     admin@kotabogor.go.id"), "{stdout}");
+    assert!(stdout.contains("asesor    op@b.id"), "{stdout}");
+
+    // The admin can sign in on the portal.
+    let app = TestApp::spawn(db, false).await;
+    let login =
+        post_form(&app, "/masuk", &[("login", "admin@kotabogor.go.id"), ("password", "kata-sandi-admin")], None).await;
+    assert_eq!(login.status().as_u16(), 303);
+    let (_, html, _) = get_page(&app, "/akun", &session_cookie(&login).unwrap()).await;
+    assert!(html.contains("Admin"));
+}

@@ -1,0 +1,264 @@
+//! Accounts, operator scopes and server-side sessions.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::AgencyCode;
+use domain::identity::{Email, Phone, Role};
+use sqlx::AnyConnection;
+
+use crate::error::corrupt;
+use crate::rows::{Columns, new_id, ts};
+use crate::{Store, StoreError};
+
+/// A new account.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    /// An Argon2id PHC string; never the password.
+    pub password_hash: String,
+    pub role: Role,
+    /// For operators: the agencies they work for.
+    pub agencies: Vec<AgencyCode>,
+}
+
+/// An account as the rest of satupintu sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub agencies: Vec<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Why an account could not be created or changed.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("e-mail address already registered")]
+    EmailTaken,
+    #[error("phone number already registered")]
+    PhoneTaken,
+    #[error("an account needs an e-mail address or a phone number")]
+    NoContact,
+    #[error("unknown agency {0}")]
+    UnknownAgency(String),
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+const USER_COLUMNS: &str = "u.id, u.name, u.email, u.phone, u.role, u.created_at";
+
+async fn agencies_of(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.code FROM user_agencies ua JOIN agencies a ON a.id = ua.agency_id WHERE ua.user_id = $1 ORDER BY a.code",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(|r| r.text("code")).collect()
+}
+
+async fn user_from_row(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+    let id = row.text("id")?;
+    let role = row.text("role")?;
+    Ok(User {
+        agencies: agencies_of(conn, &id).await?,
+        name: row.text("name")?,
+        email: row.opt_text("email")?,
+        phone: row.opt_text("phone")?,
+        role: Role::parse(&role).map_err(|e| corrupt("role", e))?,
+        created_at: row.time("created_at")?,
+        id,
+    })
+}
+
+async fn set_agencies(conn: &mut AnyConnection, user_id: &str, agencies: &[AgencyCode]) -> Result<(), AccountError> {
+    sqlx::query("DELETE FROM user_agencies WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    for code in agencies {
+        let id = crate::catalog::write::agency_id(conn, code.as_str())
+            .await?
+            .ok_or_else(|| AccountError::UnknownAgency(code.to_string()))?;
+        sqlx::query("INSERT INTO user_agencies (user_id, agency_id) VALUES ($1, $2)")
+            .bind(user_id)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates an account; an e-mail or phone already in use is refused.
+    pub async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User, AccountError> {
+        if user.email.is_none() && user.phone.is_none() {
+            return Err(AccountError::NoContact);
+        }
+        let mut tx = self.pool.begin().await?;
+        if let Some(email) = &user.email {
+            let taken = sqlx::query("SELECT id FROM users WHERE email = $1")
+                .bind(email.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(AccountError::EmailTaken);
+            }
+        }
+        if let Some(phone) = &user.phone {
+            let taken = sqlx::query("SELECT id FROM users WHERE phone = $1")
+                .bind(phone.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_some() {
+                return Err(AccountError::PhoneTaken);
+            }
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO users (id, email, phone, name, password_hash, role, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(id.as_str())
+        .bind(user.email.as_ref().map(|e| e.as_str().to_string()))
+        .bind(user.phone.as_ref().map(|p| p.as_str().to_string()))
+        .bind(user.name.as_str())
+        .bind(user.password_hash.as_str())
+        .bind(user.role.as_str())
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+        set_agencies(&mut tx, &id, &user.agencies).await?;
+        tx.commit().await?;
+        self.user(&id).await?.ok_or(AccountError::NotFound)
+    }
+
+    /// One account by id.
+    pub async fn user(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(&mut *conn).await?;
+        match row {
+            Some(row) => Ok(Some(user_from_row(&mut conn, &row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The account and its password hash for a sign-in by e-mail or phone.
+    pub async fn user_for_sign_in(&self, login: &str) -> Result<Option<(User, String)>, StoreError> {
+        let email = Email::parse(login).ok().map(|e| e.as_str().to_string());
+        let phone = Phone::parse(login).ok().map(|p| p.as_str().to_string());
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1 OR u.phone = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(email.unwrap_or_default())
+            .bind(phone.unwrap_or_default())
+            .fetch_optional(&mut *conn)
+            .await?;
+        match row {
+            Some(row) => {
+                let hash = row.text("password_hash")?;
+                Ok(Some((user_from_row(&mut conn, &row).await?, hash)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Every account, newest first.
+    pub async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.created_at DESC, u.id");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in &rows {
+            users.push(user_from_row(&mut conn, row).await?);
+        }
+        Ok(users)
+    }
+
+    /// Changes an account's role (and an operator's agencies), found by e-mail.
+    pub async fn set_role(&self, email: &Email, role: Role, agencies: &[AgencyCode]) -> Result<User, AccountError> {
+        let mut tx = self.pool.begin().await?;
+        let row =
+            sqlx::query("SELECT id FROM users WHERE email = $1").bind(email.as_str()).fetch_optional(&mut *tx).await?;
+        let id = row.ok_or(AccountError::NotFound)?.text("id")?;
+        sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+            .bind(role.as_str())
+            .bind(ts(Utc::now()))
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        set_agencies(&mut tx, &id, agencies).await?;
+        tx.commit().await?;
+        self.user(&id).await?.ok_or(AccountError::NotFound)
+    }
+
+    /// Starts a session for `user_id`; `token_hash` is the SHA-256 of the cookie value.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+        lifetime: Duration,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(ts(now))
+        .bind(ts(now + lifetime))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The account of a live session: not past its absolute expiry, and used within
+    /// `idle`. Marks it used (at most once a minute, to spare writes).
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        idle: Duration,
+    ) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query("SELECT user_id, last_seen_at, expires_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let last_seen = row.time("last_seen_at")?;
+        if row.time("expires_at")? <= now || last_seen + idle <= now {
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        if now - last_seen >= Duration::minutes(1) {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(ts(now))
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+        }
+        self.user(&row.text("user_id")?).await
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account ("sign out everywhere").
+    pub async fn delete_sessions_of(&self, user_id: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
+        Ok(done.rows_affected())
+    }
+}

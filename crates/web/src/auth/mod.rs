@@ -1,0 +1,6 @@
+//! Accounts in the web layer: password hashing, sessions, the signed-in person.
+
+pub mod password;
+pub mod session;
+
+pub use session::{CurrentUser, SESSION_COOKIE};

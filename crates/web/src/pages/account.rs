@@ -1,0 +1,287 @@
+//! Signing up, signing in and out, and the account page.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::Utc;
+use domain::identity::{Email, Phone, Role};
+use store::{AccountError, NewUser};
+
+use super::safe_return;
+use crate::auth::password;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{PageError, PageErrorKind, render};
+use crate::i18n::Tr;
+use crate::state::AppState;
+use crate::views::{Layout, Nav, PageCtx};
+
+/// The longest name and password accepted (a password longer than this is not a
+/// password, and hashing it would cost for nothing).
+const MAX_NAME: usize = 100;
+const MAX_PASSWORD: usize = 128;
+
+fn form(body: &[u8]) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+fn see_other(to: &str, cookie: Option<String>) -> Response {
+    let mut response = (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response();
+    if let Some(cookie) = cookie
+        && let Ok(value) = cookie.parse()
+    {
+        response.headers_mut().insert(SET_COOKIE, value);
+    }
+    response
+}
+
+fn internal(ctx: &PageCtx, detail: impl ToString) -> PageError {
+    PageError { lang: ctx.lang, kind: PageErrorKind::Internal(detail.to_string()) }
+}
+
+/// Starts a session for a user and sends them on, ending the session they came with (a
+/// new token at every sign-in: a planted session id is worthless).
+async fn sign_in(
+    state: &AppState,
+    ctx: &PageCtx,
+    old_token: Option<String>,
+    user_id: &str,
+    to: &str,
+) -> Result<Response, PageError> {
+    if let Some(old) = old_token {
+        state.store.delete_session(&session::token_hash(&old)).await.map_err(|e| internal(ctx, e))?;
+    }
+    let token = session::new_token().ok_or_else(|| internal(ctx, "no randomness available"))?;
+    state
+        .store
+        .create_session(&session::token_hash(&token), user_id, Utc::now(), session::LIFETIME)
+        .await
+        .map_err(|e| internal(ctx, e))?;
+    Ok(see_other(to, Some(session::cookie(&token, state.settings.secure_cookies))))
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    let mut parts: Parts = axum::http::Request::new(()).into_parts().0;
+    parts.headers = headers.clone();
+    session::token(&parts)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    login: String,
+    back: String,
+    error: Option<String>,
+}
+
+fn login_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    login: &str,
+    back: &str,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
+    let title = ctx.tr().get("login-title");
+    render(
+        ctx.lang,
+        &LoginPage { l: ctx.layout(state, &title, Nav::None), login: login.into(), back: back.into(), error },
+    )
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    raw: axum::extract::RawQuery,
+) -> Result<Html<String>, PageError> {
+    let params = crate::query::pairs(raw.0.as_deref());
+    let back = safe_return(Some(field(&params, "kembali"))).to_string();
+    login_page(&state, &ctx, "", &back, None)
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let fields = form(&body);
+    let login = field(&fields, "login").trim().to_string();
+    let back = safe_return(Some(field(&fields, "kembali"))).to_string();
+    let password = field(&fields, "password").to_string();
+    let t = ctx.tr();
+    if login.is_empty() || password.is_empty() || password.len() > MAX_PASSWORD {
+        let page = login_page(&state, &ctx, &login, &back, Some(t.get("login-missing")))?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let found = state.store.user_for_sign_in(&login).await.map_err(|e| internal(&ctx, e))?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), Some(hash)),
+        None => (None, None),
+    };
+    // Unknown accounts are checked against a dummy hash: the answer takes as long.
+    let ok = password::verify(password, hash).await;
+    match user {
+        Some(user) if ok => sign_in(&state, &ctx, cookie_token(&headers), &user.id, &back).await,
+        _ => {
+            let page = login_page(&state, &ctx, &login, &back, Some(t.get("login-failed")))?;
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    l: Layout,
+    name: String,
+    email: String,
+    phone: String,
+    errors: Vec<String>,
+}
+
+fn register_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    fields: &[(String, String)],
+    errors: Vec<String>,
+) -> Result<Html<String>, PageError> {
+    let title = ctx.tr().get("register-title");
+    render(
+        ctx.lang,
+        &RegisterPage {
+            l: ctx.layout(state, &title, Nav::None),
+            name: field(fields, "nama").to_string(),
+            email: field(fields, "email").to_string(),
+            phone: field(fields, "telepon").to_string(),
+            errors,
+        },
+    )
+}
+
+pub async fn register_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
+    register_page(&state, &ctx, &[], Vec::new())
+}
+
+/// A sign-up form that passed its checks.
+struct Registration {
+    name: String,
+    email: Option<Email>,
+    phone: Option<Phone>,
+    password: String,
+}
+
+/// Checks the sign-up form; every problem is reported at once.
+fn check_registration(t: Tr, fields: &[(String, String)]) -> Result<Registration, Vec<String>> {
+    let mut errors = Vec::new();
+    let name = domain::text::tidy(field(fields, "nama"));
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        errors.push(t.get("register-name-invalid"));
+    }
+    let email = match field(fields, "email").trim() {
+        "" => None,
+        raw => Email::parse(raw).map_err(|_| errors.push(t.get("register-email-invalid"))).ok(),
+    };
+    let phone = match field(fields, "telepon").trim() {
+        "" => None,
+        raw => Phone::parse(raw).map_err(|_| errors.push(t.get("register-phone-invalid"))).ok(),
+    };
+    if field(fields, "email").trim().is_empty() && field(fields, "telepon").trim().is_empty() {
+        errors.push(t.get("register-contact-missing"));
+    }
+    let password = field(fields, "password").to_string();
+    if password.chars().count() < password::MIN_LENGTH || password.len() > MAX_PASSWORD {
+        errors.push(t.with("register-password-length", "n", password::MIN_LENGTH));
+    } else if password != field(fields, "password2") {
+        errors.push(t.get("register-password-mismatch"));
+    }
+    if errors.is_empty() { Ok(Registration { name, email, phone, password }) } else { Err(errors) }
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let t = ctx.tr();
+    let fields = form(&body);
+    let Registration { name, email, phone, password } = match check_registration(t, &fields) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            return Ok((StatusCode::BAD_REQUEST, register_page(&state, &ctx, &fields, errors)?).into_response());
+        }
+    };
+    let password_hash = password::hash(password).await.ok_or_else(|| internal(&ctx, "password hashing failed"))?;
+    let new = NewUser { name, email, phone, password_hash, role: Role::Warga, agencies: Vec::new() };
+    match state.store.create_user(&new, Utc::now()).await {
+        Ok(user) => sign_in(&state, &ctx, cookie_token(&headers), &user.id, "/akun").await,
+        Err(AccountError::EmailTaken) => {
+            let page = register_page(&state, &ctx, &fields, vec![t.get("register-email-taken")])?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(AccountError::PhoneTaken) => {
+            let page = register_page(&state, &ctx, &fields, vec![t.get("register-phone-taken")])?;
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+        Err(e) => Err(internal(&ctx, e)),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, ctx: PageCtx, headers: HeaderMap) -> Result<Response, PageError> {
+    if let Some(token) = cookie_token(&headers) {
+        state.store.delete_session(&session::token_hash(&token)).await.map_err(|e| internal(&ctx, e))?;
+    }
+    Ok(see_other("/", Some(session::clear_cookie(state.settings.secure_cookies))))
+}
+
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, PageError> {
+    if let Some(user) = user {
+        state.store.delete_sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
+    }
+    Ok(see_other("/", Some(session::clear_cookie(state.settings.secure_cookies))))
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    l: Layout,
+    name: String,
+    email: String,
+    phone: String,
+    role: String,
+    agencies: String,
+    since: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, PageError> {
+    let Some(user) = user else {
+        return Ok(see_other("/masuk?kembali=%2Fakun", None));
+    };
+    let t = ctx.tr();
+    let page = AccountPage {
+        l: ctx.layout(&state, &t.get("account-title"), Nav::None),
+        name: user.name.clone(),
+        email: user.email.clone().unwrap_or_default(),
+        phone: user.phone.clone().unwrap_or_default(),
+        role: t.get(&format!("role-{}", user.role.as_str())),
+        agencies: user.agencies.join(", "),
+        since: user.created_at.format("%d-%m-%Y").to_string(),
+    };
+    Ok(render(ctx.lang, &page)?.into_response())
+}
