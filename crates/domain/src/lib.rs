@@ -4,6 +4,7 @@
 //! nothing, so the rules can be tested exhaustively and reused by the store, the web layer,
 //! the importer and the command line alike.
 
+pub mod audit;
 pub mod catalog;
 pub mod code;
 pub mod identity;

@@ -69,6 +69,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Sample data.
     Demo {
         #[command(subcommand)]
@@ -107,6 +114,12 @@ pub enum SearchWhat {
         #[arg(long, default_value_t = 20)]
         limit: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditWhat {
+    /// Check the hash chain; reports the first broken link and exits non-zero.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]

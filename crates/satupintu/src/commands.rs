@@ -14,7 +14,7 @@ use store::ImportRejected;
 use tracing_subscriber::EnvFilter;
 
 use crate::app;
-use crate::cli::{Cli, Command, DbArgs, DemoWhat, ExportWhat, ImportWhat};
+use crate::cli::{AuditWhat, Cli, Command, DbArgs, DemoWhat, ExportWhat, ImportWhat};
 use crate::config::{LogFormat, Secret, Settings};
 
 /// Settings from defaults, the file, the environment, then the flags.
@@ -61,7 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { db, .. } | Command::Migrate { db } => db.clone(),
         Command::Import { what: ImportWhat::Catalog { db, .. } | ImportWhat::Agencies { db, .. } } => db.clone(),
         Command::Export { what: ExportWhat::Catalog { db, .. } } => db.clone(),
-        Command::Search { db, .. } | Command::User { db, .. } => db.clone(),
+        Command::Search { db, .. } | Command::User { db, .. } | Command::Audit { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
     let mut settings = settings(&cli, &db)?;
@@ -92,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search { what, .. } => rt.block_on(crate::search_cli::run(&settings, what)),
         Command::User { what, .. } => rt.block_on(crate::user_cli::run(&settings, what)),
+        Command::Audit { what: AuditWhat::Verify, .. } => rt.block_on(audit_verify(&settings)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;
             println!("wrote {services} services to {}", file.display());
@@ -144,6 +145,24 @@ async fn import_catalog(settings: &Settings, file: &Path) -> anyhow::Result<Exit
     store.close().await;
     match result {
         Ok(outcome) => {
+            let after = format!(
+                "{{\"rows\":{},\"created\":{},\"updated\":{},\"status_changes\":{}}}",
+                entries.len(),
+                outcome.created,
+                outcome.updated,
+                outcome.status_changes
+            );
+            let target = file.display().to_string();
+            let change = store::audit::Change {
+                actor: "cli",
+                action: "catalog.import",
+                target: &target,
+                before: String::new(),
+                after,
+            };
+            let reopened = app::open_store(settings).await?;
+            reopened.audit(&change).await?;
+            reopened.close().await;
             println!(
                 "imported {} rows: {} new, {} updated, {} status changes, {} new agencies",
                 entries.len(),
@@ -159,6 +178,22 @@ async fn import_catalog(settings: &Settings, file: &Path) -> anyhow::Result<Exit
             Ok(ExitCode::FAILURE)
         }
         Err(ImportRejected::Store(e)) => Err(e).context("importing"),
+    }
+}
+
+async fn audit_verify(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let store = app::open_store(settings).await?;
+    let (entries, (seq, hash)) = store.audit_log().await?;
+    store.close().await;
+    match domain::audit::verify_chain(&entries, (seq, &hash)) {
+        Ok(n) => {
+            println!("audit log intact: {n} entries");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(broken) => {
+            eprintln!("{broken}");
+            Ok(ExitCode::FAILURE)
+        }
     }
 }
 

@@ -44,7 +44,7 @@ pub async fn run(settings: &Settings, what: UserWhat) -> anyhow::Result<ExitCode
             let password_hash = web::auth::password::hash(password).await.context("hashing the password")?;
             let name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or_default().to_string());
             let new = NewUser { name, email: Some(email), phone: None, password_hash, role, agencies };
-            match store.create_user(&new, Utc::now()).await {
+            match store.create_user(&new, Some("cli"), Utc::now()).await {
                 Ok(user) => {
                     println!("created {} ({}) as {}", user.email.unwrap_or_default(), user.id, user.role);
                     Ok(ExitCode::SUCCESS)
@@ -73,7 +73,7 @@ pub async fn run(settings: &Settings, what: UserWhat) -> anyhow::Result<ExitCode
             let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let role = role(&raw_role)?;
             let agencies = agencies(&raw_agencies, role)?;
-            match store.set_role(&email, role, &agencies).await {
+            match store.set_role(&email, role, &agencies, "cli").await {
                 Ok(user) => {
                     println!("{} is now {}", email.as_str(), user.role);
                     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ use domain::AgencyCode;
 use domain::identity::{Email, Phone, Role};
 use sqlx::AnyConnection;
 
+use crate::audit::{Change, append};
 use crate::error::corrupt;
 use crate::rows::{Columns, new_id, ts};
 use crate::{Store, StoreError};
@@ -100,7 +101,13 @@ async fn set_agencies(conn: &mut AnyConnection, user_id: &str, agencies: &[Agenc
 
 impl Store {
     /// Creates an account; an e-mail or phone already in use is refused.
-    pub async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User, AccountError> {
+    /// `actor` is who did it (the new user's own id is used for a self sign-up).
+    pub async fn create_user(
+        &self,
+        user: &NewUser,
+        actor: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<User, AccountError> {
         if user.email.is_none() && user.phone.is_none() {
             return Err(AccountError::NoContact);
         }
@@ -138,6 +145,21 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         set_agencies(&mut tx, &id, &user.agencies).await?;
+        let after = serde_json::json!({
+            "name": user.name,
+            "email": user.email.as_ref().map(|e| e.as_str()),
+            "phone": user.phone.as_ref().map(|p| p.masked()),
+            "role": user.role.as_str(),
+            "agencies": user.agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+        });
+        let change = Change {
+            actor: actor.unwrap_or(&id),
+            action: "user.create",
+            target: &id,
+            before: String::new(),
+            after: after.to_string(),
+        };
+        append(&mut tx, &change, now).await?;
         tx.commit().await?;
         self.user(&id).await?.ok_or(AccountError::NotFound)
     }
@@ -186,11 +208,21 @@ impl Store {
     }
 
     /// Changes an account's role (and an operator's agencies), found by e-mail.
-    pub async fn set_role(&self, email: &Email, role: Role, agencies: &[AgencyCode]) -> Result<User, AccountError> {
+    pub async fn set_role(
+        &self,
+        email: &Email,
+        role: Role,
+        agencies: &[AgencyCode],
+        actor: &str,
+    ) -> Result<User, AccountError> {
         let mut tx = self.pool.begin().await?;
-        let row =
-            sqlx::query("SELECT id FROM users WHERE email = $1").bind(email.as_str()).fetch_optional(&mut *tx).await?;
-        let id = row.ok_or(AccountError::NotFound)?.text("id")?;
+        let row = sqlx::query("SELECT id, role FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let row = row.ok_or(AccountError::NotFound)?;
+        let id = row.text("id")?;
+        let before = serde_json::json!({ "role": row.text("role")?, "agencies": agencies_of(&mut tx, &id).await? });
         sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
             .bind(role.as_str())
             .bind(ts(Utc::now()))
@@ -198,6 +230,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         set_agencies(&mut tx, &id, agencies).await?;
+        let after = serde_json::json!({
+            "role": role.as_str(),
+            "agencies": agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>(),
+        });
+        let change =
+            Change { actor, action: "user.role", target: &id, before: before.to_string(), after: after.to_string() };
+        append(&mut tx, &change, Utc::now()).await?;
         tx.commit().await?;
         self.user(&id).await?.ok_or(AccountError::NotFound)
     }

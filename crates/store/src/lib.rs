@@ -7,6 +7,7 @@
 //! put several writes (and later an outbox entry) in one transaction.
 
 pub mod accounts;
+pub mod audit;
 mod catalog;
 mod connect;
 mod error;

@@ -221,7 +221,7 @@ pub async fn register(
     };
     let password_hash = password::hash(password).await.ok_or_else(|| internal(&ctx, "password hashing failed"))?;
     let new = NewUser { name, email, phone, password_hash, role: Role::Warga, agencies: Vec::new() };
-    match state.store.create_user(&new, Utc::now()).await {
+    match state.store.create_user(&new, None, Utc::now()).await {
         Ok(user) => sign_in(&state, &ctx, cookie_token(&headers), &user.id, "/akun").await,
         Err(AccountError::EmailTaken) => {
             let page = register_page(&state, &ctx, &fields, vec![t.get("register-email-taken")])?;
