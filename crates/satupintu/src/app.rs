@@ -54,6 +54,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         programme_target_year: settings.programme.target_year,
         demo: demo::is_loaded(&store).await?,
         secure_cookies: settings.secure_cookies,
+        trusted_proxies: settings.trusted_proxies.clone(),
     };
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);
@@ -70,7 +71,9 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut drain_rx = stop_rx.clone();
-    let server = axum::serve(listener, app.router.into_make_service()).with_graceful_shutdown(async move {
+    // Connection info gives handlers the client's address (rate limits).
+    let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });

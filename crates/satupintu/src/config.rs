@@ -76,6 +76,8 @@ pub struct Settings {
     pub shutdown_grace_seconds: u64,
     /// Mark session cookies `Secure`: set when people reach satupintu over HTTPS.
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` header names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Settings {
@@ -89,6 +91,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             shutdown_grace_seconds: 10,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -144,11 +147,19 @@ impl Settings {
                         _ => bail!("{name}: use true or false"),
                     }
                 }
+                "TRUSTED_PROXIES" => {
+                    self.trusted_proxies = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(|v| v.parse().with_context(|| parse_err("not a list of IP addresses")))
+                        .collect::<anyhow::Result<_>>()?;
+                }
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_CONFIG"
                 ),
             }
         }

@@ -18,6 +18,8 @@ pub struct WebSettings {
     pub demo: bool,
     /// Mark cookies `Secure` (set when the portal is served over HTTPS).
     pub secure_cookies: bool,
+    /// Proxies whose `X-Forwarded-For` names the client (for rate limits and logs).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for WebSettings {
@@ -28,6 +30,7 @@ impl Default for WebSettings {
             programme_target_year: 2025,
             demo: false,
             secure_cookies: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -43,6 +46,8 @@ pub struct AppState {
     /// Catalog change notifications; poke it after a write made by this process.
     pub feed: crate::feed::ChangeFeed,
     pub settings: Arc<WebSettings>,
+    /// Sign-in and sign-up rate limits.
+    pub limiter: Arc<crate::auth::limit::Limiter>,
     pub(crate) metrics: PrometheusHandle,
 }
 
@@ -59,6 +64,7 @@ impl AppState {
             feed,
             store,
             settings: Arc::new(settings),
+            limiter: Arc::default(),
             metrics: crate::middleware::metrics_handle(),
         })
     }

@@ -237,3 +237,24 @@ async fn first_admin_from_the_command_line() {
     let (_, html, _) = get_page(&app, "/akun", &session_cookie(&login).unwrap()).await;
     assert!(html.contains("Admin"));
 }
+
+#[tokio::test]
+async fn repeated_failed_sign_ins_are_slowed_down() {
+    let db = crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).await.unwrap();
+    let app = TestApp::spawn(db, false).await;
+    post_form(&app, "/daftar", SIGN_UP, None).await;
+    for _ in 0..5 {
+        let r = post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "salah-sekali")], None).await;
+        assert_eq!(r.status().as_u16(), 401);
+    }
+    // The sixth try is refused before the password is even checked, with a clear message,
+    // even when the password is right.
+    let r = post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "rahasia-kota-bogor")], None).await;
+    assert_eq!(r.status().as_u16(), 429);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait > 0 && wait <= 15 * 60);
+    assert!(r.text().await.unwrap().contains("Terlalu banyak percobaan masuk"));
+    // Another account from the same address is still allowed (the address limit is wider).
+    let other = post_form(&app, "/masuk", &[("login", "lain@contoh.id"), ("password", "salah-sekali")], None).await;
+    assert_eq!(other.status().as_u16(), 401);
+}

@@ -227,3 +227,5 @@ role-warga = Resident
 role-operator = Agency operator
 role-admin = Administrator
 role-asesor = Assessor
+login-too-many = Too many sign-in attempts. Try again in { $minutes } minutes.
+register-too-many = Too many sign-ups from this network. Try again in { $minutes } minutes.

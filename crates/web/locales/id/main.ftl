@@ -197,3 +197,5 @@ role-warga = Warga
 role-operator = Operator OPD
 role-admin = Admin
 role-asesor = Asesor
+login-too-many = Terlalu banyak percobaan masuk. Coba lagi dalam { $minutes } menit.
+register-too-many = Terlalu banyak pendaftaran dari jaringan ini. Coba lagi dalam { $minutes } menit.

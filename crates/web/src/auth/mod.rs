@@ -1,5 +1,6 @@
 //! Accounts in the web layer: password hashing, sessions, the signed-in person.
 
+pub mod limit;
 pub mod password;
 pub mod session;
 

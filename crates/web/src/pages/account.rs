@@ -12,6 +12,7 @@ use domain::identity::{Email, Phone, Role};
 use store::{AccountError, NewUser};
 
 use super::safe_return;
+use crate::auth::limit::{self, ClientAddress};
 use crate::auth::password;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{PageError, PageErrorKind, render};
@@ -106,9 +107,24 @@ pub async fn login_form(
     login_page(&state, &ctx, "", &back, None)
 }
 
+/// A 429 with the form and a message saying when to try again.
+fn too_many(page: Html<String>, wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs().max(1).to_string();
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
+    if let Ok(value) = seconds.parse() {
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+    }
+    response
+}
+
+fn minutes(wait: std::time::Duration) -> u64 {
+    wait.as_secs().div_ceil(60).max(1)
+}
+
 pub async fn login(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -117,6 +133,17 @@ pub async fn login(
     let back = safe_return(Some(field(&fields, "kembali"))).to_string();
     let password = field(&fields, "password").to_string();
     let t = ctx.tr();
+    let now = std::time::Instant::now();
+    let account_key = format!("masuk-akun:{}", login.to_lowercase());
+    let address_key = format!("masuk-alamat:{address}");
+    let blocked = state
+        .limiter
+        .blocked_for(&account_key, limit::SIGN_IN_PER_ACCOUNT, now)
+        .or_else(|| state.limiter.blocked_for(&address_key, limit::SIGN_IN_PER_ADDRESS, now));
+    if let Some(wait) = blocked {
+        let message = t.with("login-too-many", "minutes", minutes(wait));
+        return Ok(too_many(login_page(&state, &ctx, &login, &back, Some(message))?, wait));
+    }
     if login.is_empty() || password.is_empty() || password.len() > MAX_PASSWORD {
         let page = login_page(&state, &ctx, &login, &back, Some(t.get("login-missing")))?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
@@ -129,8 +156,13 @@ pub async fn login(
     // Unknown accounts are checked against a dummy hash: the answer takes as long.
     let ok = password::verify(password, hash).await;
     match user {
-        Some(user) if ok => sign_in(&state, &ctx, cookie_token(&headers), &user.id, &back).await,
+        Some(user) if ok => {
+            state.limiter.reset(&account_key);
+            sign_in(&state, &ctx, cookie_token(&headers), &user.id, &back).await
+        }
         _ => {
+            state.limiter.record(&account_key, now);
+            state.limiter.record(&address_key, now);
             let page = login_page(&state, &ctx, &login, &back, Some(t.get("login-failed")))?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
@@ -208,11 +240,18 @@ fn check_registration(t: Tr, fields: &[(String, String)]) -> Result<Registration
 pub async fn register(
     State(state): State<AppState>,
     ctx: PageCtx,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
     let t = ctx.tr();
     let fields = form(&body);
+    let now = std::time::Instant::now();
+    let address_key = format!("daftar-alamat:{address}");
+    if let Some(wait) = state.limiter.blocked_for(&address_key, limit::SIGN_UP_PER_ADDRESS, now) {
+        let message = t.with("register-too-many", "minutes", minutes(wait));
+        return Ok(too_many(register_page(&state, &ctx, &fields, vec![message])?, wait));
+    }
     let Registration { name, email, phone, password } = match check_registration(t, &fields) {
         Ok(valid) => valid,
         Err(errors) => {
@@ -222,7 +261,10 @@ pub async fn register(
     let password_hash = password::hash(password).await.ok_or_else(|| internal(&ctx, "password hashing failed"))?;
     let new = NewUser { name, email, phone, password_hash, role: Role::Warga, agencies: Vec::new() };
     match state.store.create_user(&new, None, Utc::now()).await {
-        Ok(user) => sign_in(&state, &ctx, cookie_token(&headers), &user.id, "/akun").await,
+        Ok(user) => {
+            state.limiter.record(&address_key, now);
+            sign_in(&state, &ctx, cookie_token(&headers), &user.id, "/akun").await
+        }
         Err(AccountError::EmailTaken) => {
             let page = register_page(&state, &ctx, &fields, vec![t.get("register-email-taken")])?;
             Ok((StatusCode::CONFLICT, page).into_response())
