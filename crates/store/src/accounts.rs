@@ -295,6 +295,48 @@ impl Store {
         Ok(())
     }
 
+    /// An account's sessions (times only; tokens are never stored), newest first.
+    pub async fn sessions_of(&self, user_id: &str) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT created_at, last_seen_at FROM sessions WHERE user_id = $1 ORDER BY created_at DESC")
+                .bind(user_id)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(|r| Ok((r.time("created_at")?, r.time("last_seen_at")?))).collect()
+    }
+
+    /// The password hash of an account (to confirm a sensitive action).
+    pub async fn password_hash(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.text("password_hash")).transpose()
+    }
+
+    /// Deletes an account with its sessions and agency links (UU PDP 27/2022: the right
+    /// to erasure). The audit log keeps that it happened, without the person's contact
+    /// details.
+    pub async fn delete_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<(), AccountError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM user_agencies WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(AccountError::NotFound);
+        }
+        let change = Change {
+            actor: user_id,
+            action: "user.delete",
+            target: user_id,
+            before: String::new(),
+            after: "{}".into(),
+        };
+        append(&mut tx, &change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Ends every session of an account ("sign out everywhere").
     pub async fn delete_sessions_of(&self, user_id: &str) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;

@@ -258,3 +258,39 @@ async fn repeated_failed_sign_ins_are_slowed_down() {
     let other = post_form(&app, "/masuk", &[("login", "lain@contoh.id"), ("password", "salah-sekali")], None).await;
     assert_eq!(other.status().as_u16(), 401);
 }
+
+on_both_backends!(download_my_data_and_delete_my_account, |db| {
+    let settings = db.settings.clone();
+    let app = TestApp::spawn(db, false).await;
+    let cookie = session_cookie(&post_form(&app, "/daftar", SIGN_UP, None).await).unwrap();
+    let response = client().get(app.url("/akun/data")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    let data: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(data["account"]["email"], "siti@contoh.id");
+    assert_eq!(data["account"]["phone"], "+6281234567890");
+    assert_eq!(data["sessions"].as_array().unwrap().len(), 1);
+    assert_eq!(data["account_changes"][0]["action"], "user.create");
+    assert!(!data.to_string().contains("argon2"), "the password hash is not part of the export");
+    // Anonymous visitors are sent to sign in.
+    let anonymous = client().get(app.url("/akun/data")).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 303);
+
+    // Deleting needs the password.
+    let wrong = post_form(&app, "/akun/hapus", &[("password", "salah-sekali")], Some(&cookie)).await;
+    assert_eq!(wrong.status().as_u16(), 403);
+    assert!(wrong.text().await.unwrap().contains("akun tidak dihapus"));
+    let deleted = post_form(&app, "/akun/hapus", &[("password", "rahasia-kota-bogor")], Some(&cookie)).await;
+    assert_eq!(deleted.status().as_u16(), 303);
+    assert_eq!(get_page(&app, "/akun", &cookie).await.0, 303, "the session ended with the account");
+    let again =
+        post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "rahasia-kota-bogor")], None).await;
+    assert_eq!(again.status().as_u16(), 401);
+    // The same address can register again; the audit log stays intact and records the deletion.
+    assert_eq!(post_form(&app, "/daftar", SIGN_UP, None).await.status().as_u16(), 303);
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    let (entries, head) = store.audit_log().await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "user.delete"));
+    assert!(domain::audit::verify_chain(&entries, (head.0, &head.1)).is_ok());
+    store.close().await;
+});

@@ -299,6 +299,7 @@ pub async fn logout_everywhere(
 #[template(path = "account.html")]
 struct AccountPage {
     l: Layout,
+    error: Option<String>,
     name: String,
     email: String,
     phone: String,
@@ -315,9 +316,19 @@ pub async fn page(
     let Some(user) = user else {
         return Ok(see_other("/masuk?kembali=%2Fakun", None));
     };
+    Ok(account_page(&state, &ctx, &user, None)?.into_response())
+}
+
+fn account_page(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &store::User,
+    error: Option<String>,
+) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let page = AccountPage {
-        l: ctx.layout(&state, &t.get("account-title"), Nav::None),
+        l: ctx.layout(state, &t.get("account-title"), Nav::None),
+        error,
         name: user.name.clone(),
         email: user.email.clone().unwrap_or_default(),
         phone: user.phone.clone().unwrap_or_default(),
@@ -325,5 +336,73 @@ pub async fn page(
         agencies: user.agencies.join(", "),
         since: user.created_at.format("%d-%m-%Y").to_string(),
     };
-    Ok(render(ctx.lang, &page)?.into_response())
+    render(ctx.lang, &page)
+}
+
+/// "Unduh data saya": everything satupintu keeps about the signed-in person, as JSON.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+) -> Result<Response, PageError> {
+    let Some(user) = user else {
+        return Ok(see_other("/masuk?kembali=%2Fakun", None));
+    };
+    let sessions = state.store.sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
+    let (entries, _) = state.store.audit_log().await.map_err(|e| internal(&ctx, e))?;
+    let rfc = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let data = serde_json::json!({
+        "account": {
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "phone": user.phone,
+            "role": user.role.as_str(),
+            "agencies": user.agencies,
+            "created_at": rfc(user.created_at),
+        },
+        "sessions": sessions.iter().map(|(created, seen)| serde_json::json!({
+            "started_at": rfc(*created),
+            "last_used_at": rfc(*seen),
+        })).collect::<Vec<_>>(),
+        "account_changes": entries.iter().filter(|e| e.target == user.id).map(|e| serde_json::json!({
+            "at": chrono::DateTime::from_timestamp(e.at, 0).map(rfc),
+            "action": e.action,
+            "by": if e.actor == user.id { "you" } else { e.actor.as_str() },
+            "after": serde_json::from_str::<serde_json::Value>(&e.after).unwrap_or_default(),
+        })).collect::<Vec<_>>(),
+        "exported_at": rfc(Utc::now()),
+    });
+    let body = serde_json::to_vec_pretty(&data).map_err(|e| internal(&ctx, e))?;
+    Ok((
+        StatusCode::OK,
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"data-satupintu.json\""),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// "Hapus akun": deletes the account after the password confirms it is really them.
+pub async fn delete(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let Some(user) = user else {
+        return Ok(see_other("/masuk?kembali=%2Fakun", None));
+    };
+    let fields = form(&body);
+    let hash = state.store.password_hash(&user.id).await.map_err(|e| internal(&ctx, e))?;
+    if !password::verify(field(&fields, "password").to_string(), hash).await {
+        let t = ctx.tr();
+        let page = account_page(&state, &ctx, &user, Some(t.get("account-delete-wrong-password")))?;
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
+    state.store.delete_user(&user.id, Utc::now()).await.map_err(|e| internal(&ctx, e))?;
+    Ok(see_other("/", Some(session::clear_cookie(state.settings.secure_cookies))))
 }

@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/keluar", axum::routing::post(account::logout))
         .route("/akun", get(account::page))
         .route("/akun/keluar-semua", axum::routing::post(account::logout_everywhere))
+        .route("/akun/data", get(account::download))
+        .route("/akun/hapus", axum::routing::post(account::delete))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }
