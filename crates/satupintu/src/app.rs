@@ -55,6 +55,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         demo: demo::is_loaded(&store).await?,
         secure_cookies: settings.secure_cookies,
         trusted_proxies: settings.trusted_proxies.clone(),
+        sealer: web::auth::seal::Sealer::new(&settings.nik_key()?),
     };
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);

@@ -78,6 +78,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` header names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The key that encrypts NIKs at rest: 64 hex digits or base64 of 32 bytes. Without
+    /// it, a key is created in `nik.key` in the data folder (share it between servers).
+    pub nik_key: Option<Secret>,
 }
 
 impl Default for Settings {
@@ -92,6 +95,7 @@ impl Default for Settings {
             shutdown_grace_seconds: 10,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            nik_key: None,
         }
     }
 }
@@ -155,15 +159,38 @@ impl Settings {
                         .map(|v| v.parse().with_context(|| parse_err("not a list of IP addresses")))
                         .collect::<anyhow::Result<_>>()?;
                 }
+                "NIK_KEY" => self.nik_key = Some(Secret::new(value)),
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_CONFIG"
                 ),
             }
         }
         Ok(())
+    }
+
+    /// The NIK encryption key: the configured one, else the data folder's `nik.key`,
+    /// created on first use.
+    pub fn nik_key(&self) -> anyhow::Result<[u8; 32]> {
+        if let Some(key) = &self.nik_key {
+            return web::auth::seal::parse_key(key.expose())
+                .ok_or_else(|| anyhow::anyhow!("nik_key: use 64 hex digits or base64 of 32 bytes"));
+        }
+        let path = self.data_dir.join("nik.key");
+        if !path.exists() {
+            std::fs::create_dir_all(&self.data_dir)?;
+            let key = web::auth::seal::new_key().ok_or_else(|| anyhow::anyhow!("no randomness for a new key"))?;
+            std::fs::write(&path, format!("{key}\n")).with_context(|| format!("writing {}", path.display()))?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        web::auth::seal::parse_key(&text).ok_or_else(|| anyhow::anyhow!("{}: not a valid key", path.display()))
     }
 
     /// The database URL: the configured one, else SQLite in the data folder.

@@ -337,6 +337,71 @@ impl Store {
         Ok(())
     }
 
+    /// The sealed NIK of an account, if one was given.
+    pub async fn nik_sealed(&self, user_id: &str) -> Result<Option<String>, StoreError> {
+        let row =
+            sqlx::query("SELECT nik_sealed FROM users WHERE id = $1").bind(user_id).fetch_optional(&self.pool).await?;
+        Ok(row.map(|r| r.opt_text("nik_sealed")).transpose()?.flatten())
+    }
+
+    /// Stores (or clears) an account's sealed NIK; the audit log gets only the masked form.
+    pub async fn set_nik(
+        &self,
+        user_id: &str,
+        sealed: Option<&str>,
+        masked: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AccountError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE users SET nik_sealed = $1, updated_at = $2 WHERE id = $3")
+            .bind(sealed.map(str::to_string))
+            .bind(ts(now))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(AccountError::NotFound);
+        }
+        let after = serde_json::json!({ "nik": masked }).to_string();
+        let change = Change { actor: user_id, action: "user.nik", target: user_id, before: String::new(), after };
+        append(&mut tx, &change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Replaces an account's password hash and ends its other sessions (a changed
+    /// password must lock out whoever knew the old one).
+    pub async fn set_password_hash(
+        &self,
+        user_id: &str,
+        hash: &str,
+        keep_session: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), AccountError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(ts(now))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session)
+            .execute(&mut *tx)
+            .await?;
+        let change = Change {
+            actor: user_id,
+            action: "user.password",
+            target: user_id,
+            before: String::new(),
+            after: "{}".into(),
+        };
+        append(&mut tx, &change, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Ends every session of an account ("sign out everywhere").
     pub async fn delete_sessions_of(&self, user_id: &str) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "search", include_str!("../migrations/0002_search.sql")),
     (3, "accounts", include_str!("../migrations/0003_accounts.sql")),
     (4, "audit", include_str!("../migrations/0004_audit.sql")),
+    (5, "nik", include_str!("../migrations/0005_nik.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

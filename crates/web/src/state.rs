@@ -20,6 +20,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Proxies whose `X-Forwarded-For` names the client (for rate limits and logs).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Encrypts personal data at rest (the NIK).
+    pub sealer: crate::auth::seal::Sealer,
 }
 
 impl Default for WebSettings {
@@ -31,6 +33,8 @@ impl Default for WebSettings {
             demo: false,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            // Tests and embedders that never store a NIK; `satupintu serve` passes its key.
+            sealer: crate::auth::seal::Sealer::new(&[0u8; 32]),
         }
     }
 }

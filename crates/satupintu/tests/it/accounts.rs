@@ -294,3 +294,72 @@ on_both_backends!(download_my_data_and_delete_my_account, |db| {
     assert!(domain::audit::verify_chain(&entries, (head.0, &head.1)).is_ok());
     store.close().await;
 });
+
+on_both_backends!(nik_is_encrypted_and_masked, |db| {
+    let settings = db.settings.clone();
+    let app = TestApp::spawn(db, false).await;
+    let cookie = session_cookie(&post_form(&app, "/daftar", SIGN_UP, None).await).unwrap();
+    let bad = post_form(&app, "/akun/nik", &[("nik", "3271013202800001")], Some(&cookie)).await;
+    assert_eq!(bad.status().as_u16(), 400);
+    assert!(bad.text().await.unwrap().contains("tanggal lahir dalam NIK tidak valid"));
+    let saved = post_form(&app, "/akun/nik", &[("nik", "3271 0112 0287 0001")], Some(&cookie)).await;
+    assert_eq!(saved.headers()["location"], "/akun?tersimpan=nik");
+    let (_, html, _) = get_page(&app, "/akun?tersimpan=nik", &cookie).await;
+    assert!(html.contains("3271********0001") && html.contains("NIK tersimpan."));
+    assert!(!html.contains("3271011202870001"), "the full NIK is never shown on a page");
+    // At rest it is ciphertext; the owner's export has it in full.
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    let user = store.list_users().await.unwrap().remove(0);
+    let sealed = store.nik_sealed(&user.id).await.unwrap().unwrap();
+    assert!(sealed.starts_with("v1:") && !sealed.contains("3271"));
+    let (entries, _) = store.audit_log().await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "user.nik" && e.after.contains("3271********0001")));
+    assert!(!entries.iter().any(|e| e.after.contains("3271011202870001")));
+    store.close().await;
+    let data: serde_json::Value =
+        client().get(app.url("/akun/data")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!(data["account"]["nik"], "3271011202870001");
+    post_form(&app, "/akun/nik", &[("nik", "")], Some(&cookie)).await;
+    let (_, html, _) = get_page(&app, "/akun", &cookie).await;
+    assert!(html.contains("Belum diisi"));
+});
+
+on_both_backends!(changing_the_password_ends_other_sessions, |db| {
+    let app = TestApp::spawn(db, false).await;
+    let here = session_cookie(&post_form(&app, "/daftar", SIGN_UP, None).await).unwrap();
+    let elsewhere = session_cookie(
+        &post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "rahasia-kota-bogor")], None).await,
+    )
+    .unwrap();
+    let wrong = post_form(
+        &app,
+        "/akun/sandi",
+        &[("lama", "salah-sekali"), ("baru", "sandi-baru-kota"), ("baru2", "sandi-baru-kota")],
+        Some(&here),
+    )
+    .await;
+    assert_eq!(wrong.status().as_u16(), 400);
+    assert!(wrong.text().await.unwrap().contains("Kata sandi sekarang salah."));
+    let mismatch = post_form(
+        &app,
+        "/akun/sandi",
+        &[("lama", "rahasia-kota-bogor"), ("baru", "sandi-baru-kota"), ("baru2", "lain")],
+        Some(&here),
+    )
+    .await;
+    assert_eq!(mismatch.status().as_u16(), 400);
+    let ok = post_form(
+        &app,
+        "/akun/sandi",
+        &[("lama", "rahasia-kota-bogor"), ("baru", "sandi-baru-kota"), ("baru2", "sandi-baru-kota")],
+        Some(&here),
+    )
+    .await;
+    assert_eq!(ok.headers()["location"], "/akun?tersimpan=sandi");
+    assert_eq!(get_page(&app, "/akun", &here).await.0, 200, "this session stays");
+    assert_eq!(get_page(&app, "/akun", &elsewhere).await.0, 303, "other sessions end");
+    let old = post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "rahasia-kota-bogor")], None).await;
+    assert_eq!(old.status().as_u16(), 401);
+    let new = post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "sandi-baru-kota")], None).await;
+    assert_eq!(new.status().as_u16(), 303);
+});

@@ -2,6 +2,7 @@
 
 pub mod limit;
 pub mod password;
+pub mod seal;
 pub mod session;
 
 pub use session::{CurrentUser, SESSION_COOKIE};

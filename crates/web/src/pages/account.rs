@@ -300,6 +300,8 @@ pub async fn logout_everywhere(
 struct AccountPage {
     l: Layout,
     error: Option<String>,
+    notice: Option<String>,
+    nik: String,
     name: String,
     email: String,
     phone: String,
@@ -316,19 +318,34 @@ pub async fn page(
     let Some(user) = user else {
         return Ok(see_other("/masuk?kembali=%2Fakun", None));
     };
-    Ok(account_page(&state, &ctx, &user, None)?.into_response())
+    let notice = match ctx.path.split_once("?").map(|(_, q)| q) {
+        Some("tersimpan=nik") => Some(ctx.tr().get("account-nik-saved")),
+        Some("tersimpan=sandi") => Some(ctx.tr().get("account-password-saved")),
+        _ => None,
+    };
+    Ok(account_page(&state, &ctx, &user, None, notice).await?.into_response())
 }
 
-fn account_page(
+/// The person's NIK, decrypted (`None` if none was given or it no longer opens).
+async fn nik_of(state: &AppState, ctx: &PageCtx, user: &store::User) -> Result<Option<String>, PageError> {
+    let sealed = state.store.nik_sealed(&user.id).await.map_err(|e| internal(ctx, e))?;
+    Ok(sealed.and_then(|s| state.settings.sealer.open(&s, &user.id)))
+}
+
+async fn account_page(
     state: &AppState,
     ctx: &PageCtx,
     user: &store::User,
     error: Option<String>,
+    notice: Option<String>,
 ) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
+    let nik = nik_of(state, ctx, user).await?.and_then(|n| domain::identity::Nik::parse(&n).ok());
     let page = AccountPage {
         l: ctx.layout(state, &t.get("account-title"), Nav::None),
         error,
+        notice,
+        nik: nik.map(|n| n.masked()).unwrap_or_default(),
         name: user.name.clone(),
         email: user.email.clone().unwrap_or_default(),
         phone: user.phone.clone().unwrap_or_default(),
@@ -349,6 +366,7 @@ pub async fn download(
         return Ok(see_other("/masuk?kembali=%2Fakun", None));
     };
     let sessions = state.store.sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
+    let nik = nik_of(&state, &ctx, &user).await?;
     let (entries, _) = state.store.audit_log().await.map_err(|e| internal(&ctx, e))?;
     let rfc = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let data = serde_json::json!({
@@ -359,6 +377,7 @@ pub async fn download(
             "phone": user.phone,
             "role": user.role.as_str(),
             "agencies": user.agencies,
+            "nik": nik,
             "created_at": rfc(user.created_at),
         },
         "sessions": sessions.iter().map(|(created, seen)| serde_json::json!({
@@ -400,9 +419,78 @@ pub async fn delete(
     let hash = state.store.password_hash(&user.id).await.map_err(|e| internal(&ctx, e))?;
     if !password::verify(field(&fields, "password").to_string(), hash).await {
         let t = ctx.tr();
-        let page = account_page(&state, &ctx, &user, Some(t.get("account-delete-wrong-password")))?;
+        let page = account_page(&state, &ctx, &user, Some(t.get("account-delete-wrong-password")), None).await?;
         return Ok((StatusCode::FORBIDDEN, page).into_response());
     }
     state.store.delete_user(&user.id, Utc::now()).await.map_err(|e| internal(&ctx, e))?;
     Ok(see_other("/", Some(session::clear_cookie(state.settings.secure_cookies))))
+}
+
+/// Saves (or, when blank, removes) the person's NIK, encrypted.
+pub async fn save_nik(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let Some(user) = user else {
+        return Ok(see_other("/masuk?kembali=%2Fakun", None));
+    };
+    let fields = form(&body);
+    let raw = field(&fields, "nik").trim();
+    if raw.is_empty() {
+        state.store.set_nik(&user.id, None, "", Utc::now()).await.map_err(|e| internal(&ctx, e))?;
+        return Ok(see_other("/akun?tersimpan=nik", None));
+    }
+    match domain::identity::Nik::parse(raw) {
+        Ok(nik) => {
+            let sealed =
+                state.settings.sealer.seal(nik.as_str(), &user.id).ok_or_else(|| internal(&ctx, "sealing failed"))?;
+            state
+                .store
+                .set_nik(&user.id, Some(&sealed), &nik.masked(), Utc::now())
+                .await
+                .map_err(|e| internal(&ctx, e))?;
+            Ok(see_other("/akun?tersimpan=nik", None))
+        }
+        Err(e) => {
+            let message = format!("{}: {e}", ctx.tr().get("account-nik"));
+            Ok((StatusCode::BAD_REQUEST, account_page(&state, &ctx, &user, Some(message), None).await?).into_response())
+        }
+    }
+}
+
+/// Changes the password after checking the current one; other sessions end.
+pub async fn change_password(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let Some(user) = user else {
+        return Ok(see_other("/masuk?kembali=%2Fakun", None));
+    };
+    let t = ctx.tr();
+    let fields = form(&body);
+    let new = field(&fields, "baru").to_string();
+    let fail = |message: String| async {
+        Ok::<_, PageError>(
+            (StatusCode::BAD_REQUEST, account_page(&state, &ctx, &user, Some(message), None).await?).into_response(),
+        )
+    };
+    if new.chars().count() < password::MIN_LENGTH || new.len() > MAX_PASSWORD {
+        return fail(t.with("register-password-length", "n", password::MIN_LENGTH)).await;
+    }
+    if new != field(&fields, "baru2") {
+        return fail(t.get("register-password-mismatch")).await;
+    }
+    let hash = state.store.password_hash(&user.id).await.map_err(|e| internal(&ctx, e))?;
+    if !password::verify(field(&fields, "lama").to_string(), hash).await {
+        return fail(t.get("account-password-wrong")).await;
+    }
+    let new_hash = password::hash(new).await.ok_or_else(|| internal(&ctx, "password hashing failed"))?;
+    let current = cookie_token(&headers).map(|t| session::token_hash(&t)).unwrap_or_default();
+    state.store.set_password_hash(&user.id, &new_hash, &current, Utc::now()).await.map_err(|e| internal(&ctx, e))?;
+    Ok(see_other("/akun?tersimpan=sandi", None))
 }

@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/akun", get(account::page))
         .route("/akun/keluar-semua", axum::routing::post(account::logout_everywhere))
         .route("/akun/data", get(account::download))
+        .route("/akun/nik", axum::routing::post(account::save_nik))
+        .route("/akun/sandi", axum::routing::post(account::change_password))
         .route("/akun/hapus", axum::routing::post(account::delete))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
