@@ -56,7 +56,15 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         secure_cookies: settings.secure_cookies,
         trusted_proxies: settings.trusted_proxies.clone(),
         sealer: web::auth::seal::Sealer::new(&settings.nik_key()?),
+        public_url: settings.public_url.clone(),
     };
+    match &settings.smtp_url {
+        Some(url) => {
+            let mailer = crate::mailer::Mailer::new(url.expose(), &settings.mail_from)?;
+            tokio::spawn(mailer.run(store.clone()));
+        }
+        None => tracing::warn!("no smtp_url: e-mails wait in the outbox until one is configured"),
+    }
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);
     Ok(App { store, router })

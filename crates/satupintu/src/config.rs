@@ -81,6 +81,13 @@ pub struct Settings {
     /// The key that encrypts NIKs at rest: 64 hex digits or base64 of 32 bytes. Without
     /// it, a key is created in `nik.key` in the data folder (share it between servers).
     pub nik_key: Option<Secret>,
+    /// Where e-mail goes out: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`. Without it, e-mails wait in the outbox.
+    pub smtp_url: Option<Secret>,
+    /// The sender of e-mails.
+    pub mail_from: String,
+    /// The address people use to reach the portal (for links in e-mails).
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -96,6 +103,9 @@ impl Default for Settings {
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             nik_key: None,
+            smtp_url: None,
+            mail_from: "satupintu <no-reply@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -160,11 +170,14 @@ impl Settings {
                         .collect::<anyhow::Result<_>>()?;
                 }
                 "NIK_KEY" => self.nik_key = Some(Secret::new(value)),
+                "SMTP_URL" => self.smtp_url = Some(Secret::new(value)),
+                "MAIL_FROM" => self.mail_from = value,
+                "PUBLIC_URL" => self.public_url = value,
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_CONFIG"
                 ),
             }
         }

@@ -7,5 +7,6 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod generate;
+pub mod mailer;
 mod search_cli;
 mod user_cli;

@@ -33,6 +33,8 @@ pub struct User {
     pub role: Role,
     pub agencies: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// Whether the person proved the e-mail address is theirs.
+    pub email_verified: bool,
 }
 
 /// Why an account could not be created or changed.
@@ -58,7 +60,7 @@ impl From<sqlx::Error> for AccountError {
     }
 }
 
-const USER_COLUMNS: &str = "u.id, u.name, u.email, u.phone, u.role, u.created_at";
+const USER_COLUMNS: &str = "u.id, u.name, u.email, u.phone, u.role, u.created_at, u.email_verified_at";
 
 async fn agencies_of(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>, StoreError> {
     let rows = sqlx::query(
@@ -80,6 +82,7 @@ async fn user_from_row(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Res
         phone: row.opt_text("phone")?,
         role: Role::parse(&role).map_err(|e| corrupt("role", e))?,
         created_at: row.time("created_at")?,
+        email_verified: row.opt_int("email_verified_at")?.is_some(),
         id,
     })
 }
@@ -400,6 +403,81 @@ impl Store {
         append(&mut tx, &change, now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Stores a one-time e-mail link (its hash) for `purpose` (`verify` or `reset`) and
+    /// queues the e-mail carrying it, in one transaction.
+    pub async fn create_email_token(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        purpose: &str,
+        email: &str,
+        expires_at: DateTime<Utc>,
+        mail_payload: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, user_id, purpose, email, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(purpose)
+        .bind(email)
+        .bind(ts(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        crate::outbox::enqueue(&mut tx, "email", mail_payload, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Uses a one-time link: valid, unused, unexpired, for this purpose. Returns the
+    /// account and the address it was sent to; a second use finds nothing.
+    pub async fn use_email_token(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL \
+             AND expires_at > $1 RETURNING user_id, email",
+        )
+        .bind(ts(now))
+        .bind(token_hash)
+        .bind(purpose)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((r.text("user_id")?, r.text("email")?))).transpose()
+    }
+
+    /// Marks an address verified, if it is still the account's address.
+    pub async fn mark_email_verified(
+        &self,
+        user_id: &str,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email = $3")
+            .bind(ts(now))
+            .bind(user_id)
+            .bind(email)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// The account for an e-mail address, if any.
+    pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let row = sqlx::query("SELECT id FROM users WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(r) => self.user(&r.text("id")?).await,
+            None => Ok(None),
+        }
     }
 
     /// Ends every session of an account ("sign out everywhere").

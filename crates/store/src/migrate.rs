@@ -15,6 +15,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "accounts", include_str!("../migrations/0003_accounts.sql")),
     (4, "audit", include_str!("../migrations/0004_audit.sql")),
     (5, "nik", include_str!("../migrations/0005_nik.sql")),
+    (6, "outbox", include_str!("../migrations/0006_outbox.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

@@ -22,6 +22,8 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Encrypts personal data at rest (the NIK).
     pub sealer: crate::auth::seal::Sealer,
+    /// The address people reach the portal at, for links in e-mails.
+    pub public_url: String,
 }
 
 impl Default for WebSettings {
@@ -35,6 +37,7 @@ impl Default for WebSettings {
             trusted_proxies: Vec::new(),
             // Tests and embedders that never store a NIK; `satupintu serve` passes its key.
             sealer: crate::auth::seal::Sealer::new(&[0u8; 32]),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

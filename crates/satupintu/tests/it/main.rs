@@ -11,10 +11,12 @@
 mod accounts;
 mod audit;
 mod binary;
+mod email_links;
 mod helpers;
 mod http_api;
 mod http_pages;
 mod import;
 mod search_cli;
 mod search_tests;
+mod smtp_sink;
 mod store_conformance;

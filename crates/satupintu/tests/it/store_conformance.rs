@@ -227,3 +227,28 @@ on_both_backends!(upgrades_from_the_first_schema_with_data, |db| {
     assert_eq!(detail.agency_name, "Dinas Sosial");
     store.close().await;
 });
+
+on_both_backends!(outbox_claims_are_exclusive_and_retried, |db| {
+    let store = satupintu::app::open_store(&db.settings).await.unwrap();
+    for i in 0..3 {
+        store.enqueue("email", &format!("{{\"n\":{i}}}")).await.unwrap();
+    }
+    let now = Utc::now();
+    let first = store.claim_outbox("w1", 2, now).await.unwrap();
+    let second = store.claim_outbox("w2", 2, now).await.unwrap();
+    assert_eq!((first.len(), second.len()), (2, 1));
+    assert!(second.iter().all(|m| first.iter().all(|f| f.id != m.id)), "no message claimed twice");
+    assert!(store.claim_outbox("w3", 10, now).await.unwrap().is_empty());
+    store.outbox_sent(&first[0].id, now).await.unwrap();
+    store.outbox_failed(&first[1], "connection refused", now).await.unwrap();
+    assert_eq!(store.outbox_pending().await.unwrap(), 2);
+    // The failed one is due again after its back-off; the claimed one after its claim ends.
+    let later = store.claim_outbox("w4", 10, now + chrono::Duration::minutes(3)).await.unwrap();
+    let mut ids: Vec<_> = later.iter().map(|m| m.id.clone()).collect();
+    ids.sort();
+    let mut expected = vec![first[1].id.clone(), second[0].id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(later.iter().find(|m| m.id == first[1].id).map(|m| m.attempts), Some(1));
+    store.close().await;
+});

@@ -246,3 +246,32 @@ account-password-current = Current password
 account-password-new = New password
 account-password-wrong = The current password is wrong.
 account-password-saved = Password changed; sessions on other devices were ended.
+mail-verify-subject = Confirm your e-mail address for satupintu
+mail-verify-body = Hello { $name },
+
+    Open this link to confirm the e-mail address of your satupintu account:
+    { $link }
+
+    The link is valid for { $hours } hours. If you did not sign up, ignore this message.
+mail-reset-subject = Reset your satupintu password
+mail-reset-body = Hello { $name },
+
+    Someone asked to reset the password of your satupintu account. Open this link to choose a new one:
+    { $link }
+
+    The link is valid for { $hours } hours and works once. If it was not you, ignore this message; your password is unchanged.
+verify-done-title = E-mail confirmed
+verify-done-body = Thank you, your e-mail address is confirmed.
+verify-failed-title = This link does not work
+verify-failed-body = The link was already used, has expired or is incomplete. Ask for a new one on your account page.
+account-email-unverified = Not confirmed yet.
+account-email-resend = Send the confirmation link again
+account-verify-sent = A confirmation link was sent to your e-mail.
+forgot-title = Forgot password
+forgot-lead = Enter your account's e-mail. We will send a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If that address is registered, a link to reset the password has been sent. Check your inbox.
+forgot-too-many = Too many requests from this network. Try again in { $minutes } minutes.
+reset-title = Choose a new password
+reset-submit = Save password
+login-forgot = Forgot your password?

@@ -216,3 +216,32 @@ account-password-current = Kata sandi sekarang
 account-password-new = Kata sandi baru
 account-password-wrong = Kata sandi sekarang salah.
 account-password-saved = Kata sandi diganti; sesi di perangkat lain sudah diakhiri.
+mail-verify-subject = Konfirmasi alamat surel Anda di satupintu
+mail-verify-body = Halo { $name },
+
+    Buka tautan ini untuk mengonfirmasi alamat surel akun satupintu Anda:
+    { $link }
+
+    Tautan berlaku { $hours } jam. Jika Anda tidak mendaftar, abaikan surel ini.
+mail-reset-subject = Atur ulang kata sandi satupintu
+mail-reset-body = Halo { $name },
+
+    Seseorang meminta pengaturan ulang kata sandi akun satupintu Anda. Buka tautan ini untuk membuat kata sandi baru:
+    { $link }
+
+    Tautan berlaku { $hours } jam dan hanya sekali pakai. Jika bukan Anda yang meminta, abaikan surel ini; kata sandi Anda tidak berubah.
+verify-done-title = Surel terkonfirmasi
+verify-done-body = Terima kasih, alamat surel Anda sudah terkonfirmasi.
+verify-failed-title = Tautan tidak berlaku
+verify-failed-body = Tautan ini sudah dipakai, kedaluwarsa, atau tidak lengkap. Minta tautan baru dari halaman akun.
+account-email-unverified = Belum dikonfirmasi.
+account-email-resend = Kirim ulang tautan konfirmasi
+account-verify-sent = Tautan konfirmasi dikirim ke surel Anda.
+forgot-title = Lupa kata sandi
+forgot-lead = Masukkan surel akun Anda. Kami kirimkan tautan untuk membuat kata sandi baru.
+forgot-submit = Kirim tautan
+forgot-sent = Jika surel itu terdaftar, tautan untuk mengatur ulang kata sandi sudah dikirim. Periksa kotak masuk Anda.
+forgot-too-many = Terlalu banyak permintaan dari jaringan ini. Coba lagi dalam { $minutes } menit.
+reset-title = Buat kata sandi baru
+reset-submit = Simpan kata sandi
+login-forgot = Lupa kata sandi?

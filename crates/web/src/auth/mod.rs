@@ -1,6 +1,7 @@
 //! Accounts in the web layer: password hashing, sessions, the signed-in person.
 
 pub mod limit;
+pub mod mail;
 pub mod password;
 pub mod seal;
 pub mod session;

@@ -25,15 +25,15 @@ use crate::views::{Layout, Nav, PageCtx};
 const MAX_NAME: usize = 100;
 const MAX_PASSWORD: usize = 128;
 
-fn form(body: &[u8]) -> Vec<(String, String)> {
+pub(super) fn form(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
 }
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
     fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
-fn see_other(to: &str, cookie: Option<String>) -> Response {
+pub(super) fn see_other(to: &str, cookie: Option<String>) -> Response {
     let mut response = (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response();
     if let Some(cookie) = cookie
         && let Ok(value) = cookie.parse()
@@ -43,7 +43,7 @@ fn see_other(to: &str, cookie: Option<String>) -> Response {
     response
 }
 
-fn internal(ctx: &PageCtx, detail: impl ToString) -> PageError {
+pub(super) fn internal(ctx: &PageCtx, detail: impl ToString) -> PageError {
     PageError { lang: ctx.lang, kind: PageErrorKind::Internal(detail.to_string()) }
 }
 
@@ -108,7 +108,7 @@ pub async fn login_form(
 }
 
 /// A 429 with the form and a message saying when to try again.
-fn too_many(page: Html<String>, wait: std::time::Duration) -> Response {
+pub(super) fn too_many(page: Html<String>, wait: std::time::Duration) -> Response {
     let seconds = wait.as_secs().max(1).to_string();
     let mut response = (StatusCode::TOO_MANY_REQUESTS, page).into_response();
     if let Ok(value) = seconds.parse() {
@@ -117,7 +117,7 @@ fn too_many(page: Html<String>, wait: std::time::Duration) -> Response {
     response
 }
 
-fn minutes(wait: std::time::Duration) -> u64 {
+pub(super) fn minutes(wait: std::time::Duration) -> u64 {
     wait.as_secs().div_ceil(60).max(1)
 }
 
@@ -263,6 +263,12 @@ pub async fn register(
     match state.store.create_user(&new, None, Utc::now()).await {
         Ok(user) => {
             state.limiter.record(&address_key, now);
+            if let Some(email) = &user.email
+                && let Err(e) = crate::auth::mail::send_link(&state, t, &user.id, &user.name, email, "verify").await
+            {
+                // The account exists; the person can ask for the link again from their page.
+                tracing::warn!(error = %e, "verification e-mail not queued");
+            }
             sign_in(&state, &ctx, cookie_token(&headers), &user.id, "/akun").await
         }
         Err(AccountError::EmailTaken) => {
@@ -302,6 +308,7 @@ struct AccountPage {
     error: Option<String>,
     notice: Option<String>,
     nik: String,
+    unverified: bool,
     name: String,
     email: String,
     phone: String,
@@ -321,6 +328,7 @@ pub async fn page(
     let notice = match ctx.path.split_once("?").map(|(_, q)| q) {
         Some("tersimpan=nik") => Some(ctx.tr().get("account-nik-saved")),
         Some("tersimpan=sandi") => Some(ctx.tr().get("account-password-saved")),
+        Some("tersimpan=verifikasi") => Some(ctx.tr().get("account-verify-sent")),
         _ => None,
     };
     Ok(account_page(&state, &ctx, &user, None, notice).await?.into_response())
@@ -346,6 +354,7 @@ async fn account_page(
         error,
         notice,
         nik: nik.map(|n| n.masked()).unwrap_or_default(),
+        unverified: user.email.is_some() && !user.email_verified,
         name: user.name.clone(),
         email: user.email.clone().unwrap_or_default(),
         phone: user.phone.clone().unwrap_or_default(),

@@ -6,6 +6,7 @@ mod agencies;
 mod catalog;
 mod home;
 mod progress;
+mod recovery;
 mod search;
 mod service;
 
@@ -40,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/akun", get(account::page))
         .route("/akun/keluar-semua", axum::routing::post(account::logout_everywhere))
         .route("/akun/data", get(account::download))
+        .route("/akun/verifikasi", get(recovery::verify))
+        .route("/akun/verifikasi/kirim", axum::routing::post(recovery::resend))
+        .route("/lupa-sandi", get(recovery::forgot_form).post(recovery::forgot))
+        .route("/atur-sandi", get(recovery::reset_form).post(recovery::reset))
         .route("/akun/nik", axum::routing::post(account::save_nik))
         .route("/akun/sandi", axum::routing::post(account::change_password))
         .route("/akun/hapus", axum::routing::post(account::delete))

@@ -1,0 +1,139 @@
+//! The outbox: durable messages, claimed by workers, retried with back-off.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::AnyConnection;
+
+use crate::rows::{Columns, new_id, ts};
+use crate::{Store, StoreError};
+
+/// A message claimed for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+}
+
+/// How long a claim lasts before another worker may take the message over.
+const CLAIM: Duration = Duration::minutes(2);
+
+/// Queues a message inside the caller's transaction.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    kind: &str,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO outbox (id, kind, payload, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)")
+        .bind(new_id())
+        .bind(kind)
+        .bind(payload)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Seconds to wait before attempt `n + 1`: 30 s, 1 min, 2 min … capped at 1 h.
+pub fn backoff(attempts: i64) -> Duration {
+    Duration::seconds((30i64 << attempts.clamp(0, 7)).min(3600))
+}
+
+impl Store {
+    /// Queues a message on its own.
+    pub async fn enqueue(&self, kind: &str, payload: &str) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        enqueue(&mut conn, kind, payload, Utc::now()).await
+    }
+
+    /// Claims up to `limit` due messages for `worker`. The claim condition is repeated
+    /// in the outer `WHERE`, so two workers racing for a row (PostgreSQL re-checks it
+    /// after waiting for the row lock) never both win it.
+    pub async fn claim_outbox(
+        &self,
+        worker: &str,
+        limit: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let now_s = ts(now);
+        let claimed_until = ts(now + CLAIM);
+        let token = format!("{worker}:{}", new_id());
+        sqlx::query(
+            "UPDATE outbox SET claimed_until = $1, claimed_by = $2 \
+             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $3 \
+                          AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY next_attempt_at LIMIT $4) \
+             AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)",
+        )
+        .bind(claimed_until)
+        .bind(token.as_str())
+        .bind(now_s)
+        .bind(limit)
+        .execute(&self.pool)
+        .await?;
+        let rows =
+            sqlx::query("SELECT id, kind, payload, attempts FROM outbox WHERE claimed_by = $1 AND sent_at IS NULL")
+                .bind(token.as_str())
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: r.text("id")?,
+                    kind: r.text("kind")?,
+                    payload: r.text("payload")?,
+                    attempts: r.int("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks a message delivered.
+    pub async fn outbox_sent(&self, id: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET sent_at = $1, claimed_until = NULL, claimed_by = NULL, last_error = NULL WHERE id = $2",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt and schedules the next one.
+    pub async fn outbox_failed(
+        &self,
+        message: &OutboxMessage,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = NULL, claimed_by = NULL, last_error = $2 \
+             WHERE id = $3",
+        )
+        .bind(ts(now + backoff(message.attempts)))
+        .bind(error)
+        .bind(message.id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Messages not yet delivered (for health pages and tests).
+    pub async fn outbox_pending(&self) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL").fetch_one(&self.pool).await?;
+        row.count("n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn backoff_grows_and_caps() {
+        assert_eq!(backoff(0).num_seconds(), 30);
+        assert_eq!(backoff(1).num_seconds(), 60);
+        assert_eq!(backoff(20).num_seconds(), 3600);
+    }
+}
