@@ -120,6 +120,8 @@ pub struct PageError {
 #[derive(Debug)]
 pub enum PageErrorKind {
     NotFound,
+    /// Signed in, but the page needs another role.
+    Forbidden,
     /// The address asked for something that makes no sense (a bad filter value).
     BadRequest(String),
     Internal(String),
@@ -128,6 +130,10 @@ pub enum PageErrorKind {
 impl PageError {
     pub fn not_found(lang: Lang) -> Self {
         Self { lang, kind: PageErrorKind::NotFound }
+    }
+
+    pub fn forbidden(lang: Lang) -> Self {
+        Self { lang, kind: PageErrorKind::Forbidden }
     }
 
     pub fn bad_request(lang: Lang, detail: String) -> Self {
@@ -158,6 +164,9 @@ impl IntoResponse for PageError {
         let (status, heading, message, detail, show_search) = match self.kind {
             PageErrorKind::NotFound => {
                 (StatusCode::NOT_FOUND, t.get("error-404-title"), t.get("error-404-body"), None, true)
+            }
+            PageErrorKind::Forbidden => {
+                (StatusCode::FORBIDDEN, t.get("error-403-title"), t.get("error-403-body"), None, false)
             }
             PageErrorKind::BadRequest(detail) => {
                 (StatusCode::BAD_REQUEST, t.get("error-400-title"), t.get("error-400-body"), Some(detail), true)

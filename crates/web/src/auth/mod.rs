@@ -3,6 +3,7 @@
 pub mod limit;
 pub mod mail;
 pub mod password;
+pub mod roles;
 pub mod seal;
 pub mod session;
 

@@ -2,6 +2,7 @@
 //! without JavaScript.
 
 mod account;
+mod admin;
 mod agencies;
 mod catalog;
 mod home;
@@ -48,6 +49,10 @@ pub fn routes() -> Router<AppState> {
         .route("/akun/nik", axum::routing::post(account::save_nik))
         .route("/akun/sandi", axum::routing::post(account::change_password))
         .route("/akun/hapus", axum::routing::post(account::delete))
+        .route("/admin", get(admin::home))
+        .route("/admin/pengguna", get(admin::users))
+        .route("/admin/pengguna/peran", axum::routing::post(admin::set_role))
+        .route("/admin/audit", get(admin::audit))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }

@@ -1,0 +1,105 @@
+//! The back-office: every admin route tried as each role; role changes by an admin.
+
+use chrono::Utc;
+use domain::AgencyCode;
+use domain::identity::{Email, Role};
+use store::NewUser;
+
+use crate::helpers::{TestApp, client};
+use crate::on_both_backends;
+
+const ADMIN_ROUTES: &[(&str, &str)] =
+    &[("GET", "/admin"), ("GET", "/admin/pengguna"), ("GET", "/admin/audit"), ("POST", "/admin/pengguna/peran")];
+
+async fn sign_in(app: &TestApp, email: &str) -> String {
+    let body = format!("login={}&password=kata-sandi-uji", email.replace('@', "%40"));
+    let response = client()
+        .post(app.url("/masuk"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303, "{email} could not sign in");
+    response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+async fn call(app: &TestApp, method: &str, path: &str, cookie: Option<&str>, body: &str) -> (u16, String) {
+    let mut request = if method == "POST" {
+        client().post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body.to_string())
+    } else {
+        client().get(app.url(path))
+    };
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_string();
+    (status, location)
+}
+
+on_both_backends!(only_admins_reach_the_back_office, |db| {
+    let settings = db.settings.clone();
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    satupintu::demo::load(&store).await.unwrap();
+    let hash = web::auth::password::hash("kata-sandi-uji".into()).await.unwrap();
+    for (email, role) in [
+        ("warga@contoh.id", Role::Warga),
+        ("operator@contoh.id", Role::Operator),
+        ("asesor@contoh.id", Role::Asesor),
+        ("admin@contoh.id", Role::Admin),
+    ] {
+        let agencies =
+            if role == Role::Operator { vec![AgencyCode::parse("DISDUKCAPIL").unwrap()] } else { Vec::new() };
+        let user = NewUser {
+            name: format!("Uji {}", role.as_str()),
+            email: Some(Email::parse(email).unwrap()),
+            phone: None,
+            password_hash: hash.clone(),
+            role,
+            agencies,
+        };
+        store.create_user(&user, Some("cli"), Utc::now()).await.unwrap();
+    }
+    store.close().await;
+    let app = TestApp::spawn(db, false).await;
+    let body = "email=warga%40contoh.id&peran=asesor&opd=";
+    for (method, path) in ADMIN_ROUTES {
+        let (status, location) = call(&app, method, path, None, body).await;
+        assert_eq!(status, 303, "anonymous {method} {path}");
+        assert!(location.starts_with("/masuk?kembali="), "{location}");
+        for email in ["warga@contoh.id", "operator@contoh.id", "asesor@contoh.id"] {
+            let cookie = sign_in(&app, email).await;
+            let (status, _) = call(&app, method, path, Some(&cookie), body).await;
+            assert_eq!(status, 403, "{email} {method} {path}");
+        }
+    }
+    let admin = sign_in(&app, "admin@contoh.id").await;
+    for (method, path) in ADMIN_ROUTES.iter().filter(|(m, _)| *m == "GET") {
+        let (status, _) = call(&app, method, path, Some(&admin), "").await;
+        assert_eq!(status, 200, "admin {method} {path}");
+    }
+    // The warga was not changed by the refused attempts; the admin can change the role.
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    let warga = store.user_by_email(&Email::parse("warga@contoh.id").unwrap()).await.unwrap().unwrap();
+    assert_eq!(warga.role, Role::Warga);
+    let (status, location) = call(&app, "POST", "/admin/pengguna/peran", Some(&admin), body).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/pengguna?tersimpan=1"));
+    let warga = store.user_by_email(&Email::parse("warga@contoh.id").unwrap()).await.unwrap().unwrap();
+    assert_eq!(warga.role, Role::Asesor);
+    let (entries, _) = store.audit_log().await.unwrap();
+    let admin_id = store.user_by_email(&Email::parse("admin@contoh.id").unwrap()).await.unwrap().unwrap().id;
+    assert!(entries.iter().any(|e| e.action == "user.role" && e.actor == admin_id && e.target == warga.id));
+    // An operator needs an agency; unknown agencies are refused with a message, not a 500.
+    let (status, _) =
+        call(&app, "POST", "/admin/pengguna/peran", Some(&admin), "email=warga%40contoh.id&peran=operator&opd=").await;
+    assert_eq!(status, 400);
+    let (status, _) =
+        call(&app, "POST", "/admin/pengguna/peran", Some(&admin), "email=warga%40contoh.id&peran=operator&opd=NOPE")
+            .await;
+    assert_eq!(status, 400);
+    let (status, _) = call(&app, "POST", "/admin/pengguna/peran", Some(&admin), "email=bukan&peran=raja").await;
+    assert_eq!(status, 400);
+    store.close().await;
+});

@@ -1,0 +1,52 @@
+//! Authorization by role, structural: an admin handler takes an [`Admin`], which only a
+//! signed-in admin can produce; there is no way to reach the handler body without it.
+
+use axum::extract::FromRequestParts;
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use domain::identity::Role;
+use store::User;
+
+use super::session::CurrentUser;
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::state::AppState;
+
+/// A signed-in admin.
+pub struct Admin(pub User);
+
+/// Why a role-protected page was refused.
+pub enum Refused {
+    /// Not signed in: go sign in, then come back.
+    SignIn(String),
+    /// Signed in without the role.
+    Forbidden(Lang),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignIn(back) => {
+                let back: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+                (StatusCode::SEE_OTHER, [(LOCATION, format!("/masuk?kembali={back}"))]).into_response()
+            }
+            Self::Forbidden(lang) => PageError::forbidden(lang).into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state).await.unwrap_or_default();
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await.unwrap_or(CurrentUser(None));
+        match user {
+            Some(user) if user.role == Role::Admin => Ok(Self(user)),
+            Some(_) => Err(Refused::Forbidden(lang)),
+            None => Err(Refused::SignIn(parts.uri.path().to_string())),
+        }
+    }
+}
