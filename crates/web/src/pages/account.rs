@@ -134,16 +134,7 @@ pub async fn login(
     let password = field(&fields, "password").to_string();
     let t = ctx.tr();
     let now = std::time::Instant::now();
-    let account_key = format!("masuk-akun:{}", login.to_lowercase());
     let address_key = format!("masuk-alamat:{address}");
-    let blocked = state
-        .limiter
-        .blocked_for(&account_key, limit::SIGN_IN_PER_ACCOUNT, now)
-        .or_else(|| state.limiter.blocked_for(&address_key, limit::SIGN_IN_PER_ADDRESS, now));
-    if let Some(wait) = blocked {
-        let message = t.with("login-too-many", "minutes", minutes(wait));
-        return Ok(too_many(login_page(&state, &ctx, &login, &back, Some(message))?, wait));
-    }
     if login.is_empty() || password.is_empty() || password.len() > MAX_PASSWORD {
         let page = login_page(&state, &ctx, &login, &back, Some(t.get("login-missing")))?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
@@ -153,6 +144,20 @@ pub async fn login(
         Some((user, hash)) => (Some(user), Some(hash)),
         None => (None, None),
     };
+    // Failures count against the account, however it was named (e-mail, phone in any
+    // format), so switching identifiers buys no extra guesses.
+    let account_key = match &user {
+        Some(user) => format!("masuk-akun:{}", user.id),
+        None => format!("masuk-akun:{}", login.to_lowercase()),
+    };
+    let blocked = state
+        .limiter
+        .blocked_for(&account_key, limit::SIGN_IN_PER_ACCOUNT, now)
+        .or_else(|| state.limiter.blocked_for(&address_key, limit::SIGN_IN_PER_ADDRESS, now));
+    if let Some(wait) = blocked {
+        let message = t.with("login-too-many", "minutes", minutes(wait));
+        return Ok(too_many(login_page(&state, &ctx, &login, &back, Some(message))?, wait));
+    }
     // Unknown accounts are checked against a dummy hash: the answer takes as long.
     let ok = password::verify(password, hash).await;
     match user {
