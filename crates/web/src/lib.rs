@@ -26,6 +26,8 @@ use axum::Router;
 
 /// The whole application as one router, ready to serve.
 pub fn router(state: AppState) -> Router {
+    // `secure_cookies` is the setting that says people reach the portal over HTTPS.
+    let https = state.settings.secure_cookies;
     let app = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
@@ -33,5 +35,5 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::routes())
         .fallback(pages::not_found)
         .with_state(state);
-    middleware::apply(app)
+    middleware::apply(app, https)
 }

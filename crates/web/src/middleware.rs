@@ -76,7 +76,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// Wraps the router in every layer. `Router::layer` applies each layer per route, so the
 /// metrics layer sees the matched route.
-pub fn apply(router: Router) -> Router {
+pub fn apply(router: Router, https: bool) -> Router {
     let mut router = router
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // Fastest gzip: pages shrink about as much, at a fraction of the CPU per request.
@@ -86,6 +86,13 @@ pub fn apply(router: Router) -> Router {
         router = router.layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static(name),
             HeaderValue::from_static(value),
+        ));
+    }
+    if https {
+        // Behind TLS, browsers must never fall back to plain HTTP for this site.
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
     // Cross-site form posts are refused from Sec-Fetch-Site/Origin (no tokens to leak);

@@ -364,3 +364,18 @@ on_both_backends!(changing_the_password_ends_other_sessions, |db| {
     let new = post_form(&app, "/masuk", &[("login", "siti@contoh.id"), ("password", "sandi-baru-kota")], None).await;
     assert_eq!(new.status().as_u16(), 303);
 });
+
+#[tokio::test]
+async fn behind_https_cookies_are_secure_and_hsts_is_sent() {
+    let mut db = crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).await.unwrap();
+    db.settings.secure_cookies = true;
+    let app = TestApp::spawn(db, false).await;
+    let home = client().get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    let signed_up = post_form(&app, "/daftar", SIGN_UP, None).await;
+    assert!(signed_up.headers()["set-cookie"].to_str().unwrap().ends_with("; Secure"));
+    // Without the setting (plain HTTP on a laptop) neither is sent.
+    let plain =
+        TestApp::spawn(crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).await.unwrap(), false).await;
+    assert!(client().get(plain.url("/")).send().await.unwrap().headers().get("strict-transport-security").is_none());
+}
