@@ -77,8 +77,9 @@ on_both_backends!(only_admins_reach_the_back_office, |db| {
     }
     let admin = sign_in(&app, "admin@contoh.id").await;
     for (method, path) in ADMIN_ROUTES.iter().filter(|(m, _)| *m == "GET") {
-        let (status, _) = call(&app, method, path, Some(&admin), "").await;
-        assert_eq!(status, 200, "admin {method} {path}");
+        let (status, location) = call(&app, method, path, Some(&admin), "").await;
+        let expected = if path.contains('?') { 303 } else { 200 };
+        assert_eq!(status, expected, "admin {method} {path} -> {location}");
     }
     // The warga was not changed by the refused attempts; the admin can change the role.
     let store = satupintu::app::open_store(&settings).await.unwrap();
@@ -101,5 +102,76 @@ on_both_backends!(only_admins_reach_the_back_office, |db| {
     assert_eq!(status, 400);
     let (status, _) = call(&app, "POST", "/admin/pengguna/peran", Some(&admin), "email=bukan&peran=raja").await;
     assert_eq!(status, 400);
+    store.close().await;
+});
+
+on_both_backends!(admins_change_integration_status_with_a_note, |db| {
+    let settings = db.settings.clone();
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    satupintu::demo::load(&store).await.unwrap();
+    let hash = web::auth::password::hash("kata-sandi-uji".into()).await.unwrap();
+    let admin_user = NewUser {
+        name: "Admin".into(),
+        email: Some(Email::parse("admin@contoh.id").unwrap()),
+        phone: None,
+        password_hash: hash,
+        role: Role::Admin,
+        agencies: Vec::new(),
+    };
+    store.create_user(&admin_user, Some("cli"), Utc::now()).await.unwrap();
+    let planned = store
+        .list_services(
+            &store::ServiceFilter { status: Some(domain::IntegrationStatus::Planned), ..Default::default() },
+            store::Page::new(1, 1),
+        )
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    store.close().await;
+    let code = planned.code.to_string();
+    let app = TestApp::spawn(db, false).await;
+    let admin = sign_in(&app, "admin@contoh.id").await;
+    // Warm the caches so the change must invalidate them.
+    let before = crate::helpers::get_json(&app.url(&format!("/api/v1/services/{code}"))).await.2;
+    assert_eq!(before["status"], "direncanakan");
+    let (status, location) = call(
+        &app,
+        "POST",
+        &format!("/admin/layanan/{code}/status"),
+        Some(&admin),
+        "status=dalam_proses&catatan=Mulai+integrasi+API",
+    )
+    .await;
+    assert_eq!((status, location), (303, format!("/admin/layanan/{code}?tersimpan=1")));
+    let after = crate::helpers::get_json(&app.url(&format!("/api/v1/services/{code}"))).await.2;
+    assert_eq!(after["status"], "dalam_proses", "the API sees the change at once");
+    let last = after["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["from"].as_str(), last["note"].as_str()), (Some("direncanakan"), Some("Mulai integrasi API")));
+    // Search follows within moments.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = crate::helpers::get_json(&app.url(&format!("/api/v1/search?q={code}&status=dalam_proses"))).await.2;
+        if found["items"].as_array().unwrap().iter().any(|i| i["code"] == code) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "search still shows the old status");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A change the programme does not allow is refused with the reason.
+    let (status, _) =
+        call(&app, "POST", &format!("/admin/layanan/{code}/status"), Some(&admin), "status=dalam_proses").await;
+    assert_eq!(status, 400);
+    let (status, _) = call(&app, "POST", &format!("/admin/layanan/{code}/status"), Some(&admin), "status=raja").await;
+    assert_eq!(status, 400);
+    let (status, _) = call(&app, "GET", "/admin/layanan/TIDAK-ADA", Some(&admin), "").await;
+    assert_eq!(status, 404);
+    let store = satupintu::app::open_store(&settings).await.unwrap();
+    let (entries, _) = store.audit_log().await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "service.status" && e.target == code && e.after.contains("Mulai integrasi API"))
+    );
     store.close().await;
 });

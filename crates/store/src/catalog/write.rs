@@ -245,3 +245,51 @@ impl Store {
         Ok(())
     }
 }
+
+/// Why a status change by a person was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusChangeError {
+    #[error("no such service")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] domain::TransitionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for StatusChangeError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl Store {
+    /// Changes a service's integration status by a person: checked against the
+    /// programme's transitions, recorded in its history with the note, and in the audit
+    /// log, in one transaction.
+    pub async fn change_service_status(
+        &self,
+        code: &ServiceCode,
+        to: IntegrationStatus,
+        note: Option<String>,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<StatusChange, StatusChangeError> {
+        let mut tx = self.pool.begin().await?;
+        let revision = bump_revision(&mut tx).await?;
+        let (id, current) = service_state(&mut tx, code).await?.ok_or(StatusChangeError::NotFound)?;
+        let to = current.transition(to)?;
+        let change = StatusChange { from: Some(current), to, at: now, note: note.clone() };
+        change_status(&mut tx, &id, &change, revision).await?;
+        let audit = crate::audit::Change {
+            actor,
+            action: "service.status",
+            target: code.as_str(),
+            before: serde_json::json!({ "status": current.as_str() }).to_string(),
+            after: serde_json::json!({ "status": to.as_str(), "note": note }).to_string(),
+        };
+        crate::audit::append(&mut tx, &audit, now).await?;
+        tx.commit().await?;
+        Ok(change)
+    }
+}

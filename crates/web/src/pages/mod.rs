@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod admin_services;
 mod agencies;
 mod catalog;
 mod home;
@@ -53,6 +54,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/pengguna", get(admin::users))
         .route("/admin/pengguna/peran", axum::routing::post(admin::set_role))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/layanan", get(admin_services::find))
+        .route("/admin/layanan/{code}", get(admin_services::show))
+        .route("/admin/layanan/{code}/status", axum::routing::post(admin_services::change_status))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }
