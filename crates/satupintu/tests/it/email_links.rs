@@ -24,6 +24,16 @@ fn cookie_of(response: &reqwest::Response) -> String {
     response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
+async fn sign_up_rina(app: &TestApp) -> reqwest::Response {
+    let fields = [
+        ("nama", "Rina"),
+        ("email", "rina@contoh.id"),
+        ("password", "rahasia-rina-1"),
+        ("password2", "rahasia-rina-1"),
+    ];
+    form(app, "/daftar", &fields, None).await
+}
+
 async fn app_with_mail(mut db: TestDb) -> (TestApp, crate::smtp_sink::Inbox) {
     let (url, inbox) = crate::smtp_sink::start().await;
     db.settings.smtp_url = Some(Secret::new(url));
@@ -33,18 +43,7 @@ async fn app_with_mail(mut db: TestDb) -> (TestApp, crate::smtp_sink::Inbox) {
 
 on_both_backends!(sign_up_sends_a_confirmation_link, |db| {
     let (app, inbox) = app_with_mail(db).await;
-    let signed_up = form(
-        &app,
-        "/daftar",
-        &[
-            ("nama", "Rina"),
-            ("email", "rina@contoh.id"),
-            ("password", "rahasia-rina-1"),
-            ("password2", "rahasia-rina-1"),
-        ],
-        None,
-    )
-    .await;
+    let signed_up = sign_up_rina(&app).await;
     let cookie = cookie_of(&signed_up);
     let account = client().get(app.url("/akun")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
     assert!(account.contains("Belum dikonfirmasi."));
@@ -64,18 +63,7 @@ on_both_backends!(sign_up_sends_a_confirmation_link, |db| {
 
 on_both_backends!(forgotten_password_is_reset_by_link, |db| {
     let (app, inbox) = app_with_mail(db).await;
-    let signed_up = form(
-        &app,
-        "/daftar",
-        &[
-            ("nama", "Rina"),
-            ("email", "rina@contoh.id"),
-            ("password", "rahasia-rina-1"),
-            ("password2", "rahasia-rina-1"),
-        ],
-        None,
-    )
-    .await;
+    let signed_up = sign_up_rina(&app).await;
     let old_session = cookie_of(&signed_up);
     inbox.wait_for("rina@contoh.id", 1).await;
     // The answer is the same whether or not the address has an account.
@@ -134,18 +122,7 @@ async fn mail_waits_in_the_outbox_without_smtp_and_retries_on_failure() {
     let settings = db.settings.clone();
     let app = TestApp::spawn(db, false).await;
     form(&app, "/lupa-sandi", &[("email", "x@contoh.id")], None).await;
-    form(
-        &app,
-        "/daftar",
-        &[
-            ("nama", "Rina"),
-            ("email", "rina@contoh.id"),
-            ("password", "rahasia-rina-1"),
-            ("password2", "rahasia-rina-1"),
-        ],
-        None,
-    )
-    .await;
+    sign_up_rina(&app).await;
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&settings.database_url()).await.unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     loop {

@@ -17,6 +17,24 @@ use crate::state::AppState;
 /// A signed-in admin.
 pub struct Admin(pub User);
 
+/// Anyone signed in (any role).
+pub struct SignedIn(pub User);
+
+/// Where to come back to after signing in: the page itself for a GET, the account page
+/// after a form post (a post cannot be replayed by a redirect).
+fn back_to(parts: &Parts) -> String {
+    if parts.method == axum::http::Method::GET { parts.uri.path().to_string() } else { "/akun".to_string() }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await.unwrap_or(CurrentUser(None));
+        user.map(Self).ok_or_else(|| Refused::SignIn(back_to(parts)))
+    }
+}
+
 /// Why a role-protected page was refused.
 pub enum Refused {
     /// Not signed in: go sign in, then come back.
@@ -46,7 +64,7 @@ impl FromRequestParts<AppState> for Admin {
         match user {
             Some(user) if user.role == Role::Admin => Ok(Self(user)),
             Some(_) => Err(Refused::Forbidden(lang)),
-            None => Err(Refused::SignIn(parts.uri.path().to_string())),
+            None => Err(Refused::SignIn(back_to(parts))),
         }
     }
 }

@@ -14,7 +14,8 @@ use store::{AccountError, NewUser};
 use super::safe_return;
 use crate::auth::limit::{self, ClientAddress};
 use crate::auth::password;
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::roles::SignedIn;
+use crate::auth::session;
 use crate::error::{PageError, PageErrorKind, render};
 use crate::i18n::Tr;
 use crate::state::AppState;
@@ -298,11 +299,9 @@ pub async fn logout(State(state): State<AppState>, ctx: PageCtx, headers: Header
 pub async fn logout_everywhere(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
 ) -> Result<Response, PageError> {
-    if let Some(user) = user {
-        state.store.delete_sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
-    }
+    state.store.delete_sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
     Ok(see_other("/", Some(session::clear_cookie(state.settings.secure_cookies))))
 }
 
@@ -326,11 +325,8 @@ struct AccountPage {
 pub async fn page(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
 ) -> Result<Response, PageError> {
-    let Some(user) = user else {
-        return Ok(see_other("/masuk?kembali=%2Fakun", None));
-    };
     let notice = match ctx.path.split_once("?").map(|(_, q)| q) {
         Some("tersimpan=nik") => Some(ctx.tr().get("account-nik-saved")),
         Some("tersimpan=sandi") => Some(ctx.tr().get("account-password-saved")),
@@ -376,11 +372,8 @@ async fn account_page(
 pub async fn download(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
 ) -> Result<Response, PageError> {
-    let Some(user) = user else {
-        return Ok(see_other("/masuk?kembali=%2Fakun", None));
-    };
     let sessions = state.store.sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
     let nik = nik_of(&state, &ctx, &user).await?;
     let (entries, _) = state.store.audit_log().await.map_err(|e| internal(&ctx, e))?;
@@ -425,12 +418,9 @@ pub async fn download(
 pub async fn delete(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let Some(user) = user else {
-        return Ok(see_other("/masuk?kembali=%2Fakun", None));
-    };
     let fields = form(&body);
     let hash = state.store.password_hash(&user.id).await.map_err(|e| internal(&ctx, e))?;
     if !password::verify(field(&fields, "password").to_string(), hash).await {
@@ -446,12 +436,9 @@ pub async fn delete(
 pub async fn save_nik(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let Some(user) = user else {
-        return Ok(see_other("/masuk?kembali=%2Fakun", None));
-    };
     let fields = form(&body);
     let raw = field(&fields, "nik").trim();
     if raw.is_empty() {
@@ -480,13 +467,10 @@ pub async fn save_nik(
 pub async fn change_password(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let Some(user) = user else {
-        return Ok(see_other("/masuk?kembali=%2Fakun", None));
-    };
     let t = ctx.tr();
     let fields = form(&body);
     let new = field(&fields, "baru").to_string();

@@ -10,7 +10,8 @@ use domain::identity::Email;
 
 use super::account::{field, form, internal, minutes, see_other, too_many};
 use crate::auth::limit::{ClientAddress, Limit};
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::roles::SignedIn;
+use crate::auth::session;
 use crate::auth::{mail, password};
 use crate::error::{PageError, render};
 use crate::query::pairs;
@@ -66,11 +67,8 @@ pub async fn verify(
 pub async fn resend(
     State(state): State<AppState>,
     ctx: PageCtx,
-    CurrentUser(user): CurrentUser,
+    SignedIn(user): SignedIn,
 ) -> Result<Response, PageError> {
-    let Some(user) = user else {
-        return Ok(see_other("/masuk?kembali=%2Fakun", None));
-    };
     if let (Some(email), false) = (&user.email, user.email_verified) {
         mail::send_link(&state, ctx.tr(), &user.id, &user.name, email, "verify")
             .await
