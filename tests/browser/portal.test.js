@@ -208,6 +208,41 @@ test("create an account, sign out, sign in again", async () => {
   }
 });
 
+test("admin office: sign in as admin, change a status, pages are accessible", async () => {
+  const { context, page, errors } = await newPage(VIEWPORTS.desktop);
+  try {
+    await page.goto(`${BASE}/admin`);
+    await page.waitForURL(/\/masuk\?kembali=%2Fadmin$/);
+    await page.getByLabel("Surel atau nomor ponsel").fill("admin@contoh.id");
+    await page.getByLabel("Kata sandi").fill("kata-sandi-admin-uji");
+    await page.getByRole("button", { name: "Masuk" }).last().click();
+    await page.waitForURL(/\/admin$/);
+    await assertAccessible(page, "admin home");
+    await page.getByRole("link", { name: "Pengguna dan peran" }).click();
+    await assertAccessible(page, "admin users");
+    await page.goto(`${BASE}/admin`);
+    await page.getByLabel("Kode layanan").fill("ktp-el");
+    await page.getByRole("button", { name: "Buka" }).click();
+    await page.waitForURL(/\/admin\/layanan\/KTP-EL$/);
+    await assertAccessible(page, "admin service");
+    await page.getByLabel("Status baru").selectOption("dalam_proses");
+    await page.getByLabel("Catatan (tampil di riwayat)").fill("Uji peramban");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForURL(/tersimpan=1$/);
+    assert.match(await page.textContent("main"), /Uji peramban/);
+    // Put it back, so the other tests see the demo city as it was.
+    await page.getByLabel("Status baru").selectOption("terintegrasi");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForURL(/tersimpan=1$/);
+    await page.goto(`${BASE}/admin/audit`);
+    assert.match(await page.textContent("main"), /Rantai log utuh/);
+    await assertAccessible(page, "admin audit");
+    assert.deepEqual(errors, [], "no script errors");
+  } finally {
+    await context.close();
+  }
+});
+
 test("language switch to English and back", async () => {
   const { context, page } = await newPage(VIEWPORTS.desktop);
   try {
