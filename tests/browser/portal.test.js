@@ -227,12 +227,12 @@ test("admin office: sign in as admin, change a status, pages are accessible", as
     await assertAccessible(page, "admin service");
     await page.getByLabel("Status baru").selectOption("dalam_proses");
     await page.getByLabel("Catatan (tampil di riwayat)").fill("Uji peramban");
-    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.getByRole("region", { name: "Ubah status integrasi" }).getByRole("button", { name: "Simpan" }).click();
     await page.waitForURL(/tersimpan=1$/);
     assert.match(await page.textContent("main"), /Uji peramban/);
     // Put it back, so the other tests see the demo city as it was.
     await page.getByLabel("Status baru").selectOption("terintegrasi");
-    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.getByRole("region", { name: "Ubah status integrasi" }).getByRole("button", { name: "Simpan" }).click();
     await page.waitForURL(/tersimpan=1$/);
     await page.goto(`${BASE}/admin/audit`);
     assert.match(await page.textContent("main"), /Rantai log utuh/);

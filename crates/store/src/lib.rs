@@ -19,7 +19,7 @@ mod rows;
 mod search;
 
 pub use accounts::{AccountError, NewUser, User};
-pub use catalog::write::StatusChangeError;
+pub use catalog::write::{ServiceEdit, StatusChangeError};
 pub use catalog::{
     AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
 };

@@ -175,3 +175,39 @@ on_both_backends!(admins_change_integration_status_with_a_note, |db| {
     );
     store.close().await;
 });
+
+on_both_backends!(admins_edit_a_service_and_search_follows, |db| {
+    let store = satupintu::app::open_store(&db.settings).await.unwrap();
+    satupintu::demo::load(&store).await.unwrap();
+    let hash = web::auth::password::hash("kata-sandi-uji".into()).await.unwrap();
+    let admin_user = NewUser {
+        name: "Admin".into(),
+        email: Some(Email::parse("admin@contoh.id").unwrap()),
+        phone: None,
+        password_hash: hash,
+        role: Role::Admin,
+        agencies: Vec::new(),
+    };
+    store.create_user(&admin_user, Some("cli"), Utc::now()).await.unwrap();
+    store.close().await;
+    let app = TestApp::spawn(db, false).await;
+    let admin = sign_in(&app, "admin@contoh.id").await;
+    let bad = call(&app, "POST", "/admin/layanan/KIA", Some(&admin), "nama=&url_web=javascript%3Aalert(1)").await;
+    assert_eq!(bad.0, 400);
+    let body = "nama=Kartu+Identitas+Anak+Kilat&ringkasan=KIA+untuk+anak&kata_kunci=kia%3B+kartu+anak%3B+zamrud&url_web=https%3A%2F%2Fkia.kotabogor.go.id";
+    let (status, location) = call(&app, "POST", "/admin/layanan/KIA", Some(&admin), body).await;
+    assert_eq!((status, location.as_str()), (303, "/admin/layanan/KIA?tersimpan=data"));
+    let detail = crate::helpers::get_json(&app.url("/api/v1/services/KIA")).await.2;
+    assert_eq!(detail["name"], "Kartu Identitas Anak Kilat");
+    assert_eq!(detail["keywords"], serde_json::json!(["kia", "kartu anak", "zamrud"]));
+    assert_eq!(detail["urls"]["web"], "https://kia.kotabogor.go.id/");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let found = crate::helpers::get_json(&app.url("/api/v1/search?q=zamrud")).await.2;
+        if found["items"][0]["code"] == "KIA" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "search does not know the new keyword");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+});

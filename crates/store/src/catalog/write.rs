@@ -83,14 +83,15 @@ async fn record_change(conn: &mut AnyConnection, service_id: &str, change: &Stat
     Ok(())
 }
 
-fn search_text(service: &Service) -> String {
-    let mut text = service.name.to_lowercase();
-    for keyword in &service.keywords {
+/// Lower-cased name, keywords and code, for the plain text filter.
+fn search_text(name: &str, keywords: &[String], code: &ServiceCode) -> String {
+    let mut text = name.to_lowercase();
+    for keyword in keywords {
         text.push(' ');
         text.push_str(&keyword.to_lowercase());
     }
     text.push(' ');
-    text.push_str(&service.code.as_str().to_lowercase());
+    text.push_str(&code.as_str().to_lowercase());
     text
 }
 
@@ -147,7 +148,7 @@ pub(crate) async fn upsert_service(
     .bind(std.product.clone())
     .bind(std.legal_basis.clone())
     .bind(std.complaint_contact.clone())
-    .bind(search_text(service))
+    .bind(search_text(&service.name, &service.keywords, &service.code))
     .bind(sort_key(&service.name))
     .bind(ts(now))
     .bind(revision)
@@ -291,5 +292,70 @@ impl Store {
         crate::audit::append(&mut tx, &audit, now).await?;
         tx.commit().await?;
         Ok(change)
+    }
+}
+
+/// What an admin can edit on a service from the back-office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceEdit {
+    pub name: String,
+    pub summary: Option<String>,
+    pub keywords: Vec<String>,
+    pub web_url: Option<domain::WebUrl>,
+}
+
+impl Store {
+    /// Saves an admin's edit of a service, with its audit entry, in one transaction.
+    pub async fn edit_service(
+        &self,
+        code: &ServiceCode,
+        edit: &ServiceEdit,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StatusChangeError> {
+        let mut tx = self.pool.begin().await?;
+        let revision = bump_revision(&mut tx).await?;
+        let before = sqlx::query("SELECT name, summary, keywords_json, web_url FROM services WHERE code = $1")
+            .bind(code.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StatusChangeError::NotFound)?;
+        let before_json = serde_json::json!({
+            "name": before.text("name")?,
+            "summary": before.opt_text("summary")?,
+            "keywords": before.list("keywords_json")?,
+            "web_url": before.opt_text("web_url")?,
+        });
+        sqlx::query(
+            "UPDATE services SET name = $1, summary = $2, keywords_json = $3, web_url = $4, search_text = $5, \
+             sort_key = $6, updated_at = $7, revision = $8 WHERE code = $9",
+        )
+        .bind(edit.name.as_str())
+        .bind(edit.summary.clone())
+        .bind(json_list(&edit.keywords))
+        .bind(edit.web_url.as_ref().map(|u| u.to_string()))
+        .bind(search_text(&edit.name, &edit.keywords, code))
+        .bind(sort_key(&edit.name))
+        .bind(ts(now))
+        .bind(revision)
+        .bind(code.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let after_json = serde_json::json!({
+            "name": edit.name,
+            "summary": edit.summary,
+            "keywords": edit.keywords,
+            "web_url": edit.web_url.as_ref().map(|u| u.to_string()),
+        });
+        let audit = crate::audit::Change {
+            actor,
+            action: "service.edit",
+            target: code.as_str(),
+            before: before_json.to_string(),
+            after: after_json.to_string(),
+        };
+        crate::audit::append(&mut tx, &audit, now).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -28,6 +28,9 @@ struct ServicePage {
     l: Layout,
     code: String,
     name: String,
+    summary: String,
+    keywords: String,
+    web_url: String,
     status: String,
     choices: Vec<Choice>,
     history: Vec<HistoryRow>,
@@ -50,6 +53,9 @@ async fn page(
         l: ctx.layout(state, &s.name, Nav::None),
         code: s.code.to_string(),
         name: s.name.clone(),
+        summary: s.summary.clone().unwrap_or_default(),
+        keywords: s.keywords.join("; "),
+        web_url: s.web_url.as_ref().map(ToString::to_string).unwrap_or_default(),
         status: status_label(t, s.status),
         choices: s
             .status
@@ -94,7 +100,13 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(ctx.lang))?;
-    let notice = ctx.path.ends_with("?tersimpan=1").then(|| ctx.tr().get("admin-status-saved"));
+    let notice = if ctx.path.ends_with("?tersimpan=1") {
+        Some(ctx.tr().get("admin-status-saved"))
+    } else if ctx.path.ends_with("?tersimpan=data") {
+        Some(ctx.tr().get("admin-edit-saved"))
+    } else {
+        None
+    };
     page(&state, &ctx, &code, None, notice).await
 }
 
@@ -128,5 +140,50 @@ pub async fn change_status(
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
         Err(StatusChangeError::Store(e)) => Err(internal(&ctx, e)),
+    }
+}
+
+/// Saves an edit of the service's name, summary, keywords and web address.
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    Admin(admin): Admin,
+    Path(code): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let t = ctx.tr();
+    let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(ctx.lang))?;
+    let fields = form(&body);
+    let name = domain::text::tidy(field(&fields, "nama"));
+    let summary = domain::text::tidy(field(&fields, "ringkasan"));
+    let mut problems = Vec::new();
+    if name.is_empty() || name.chars().count() > 200 {
+        problems.push(t.get("admin-edit-name-invalid"));
+    }
+    if summary.chars().count() > 300 {
+        problems.push(t.get("admin-edit-summary-invalid"));
+    }
+    let web_url = domain::WebUrl::parse_optional(field(&fields, "url_web"))
+        .map_err(|e| problems.push(format!("{}: {e}", t.get("admin-edit-web-url"))))
+        .ok()
+        .flatten();
+    if !problems.is_empty() {
+        let page = page(&state, &ctx, &code, Some(problems.join(" ")), None).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
+    let edit = store::ServiceEdit {
+        name,
+        summary: (!summary.is_empty()).then_some(summary),
+        keywords: domain::text::split_list(field(&fields, "kata_kunci")),
+        web_url,
+    };
+    match state.store.edit_service(&code, &edit, &admin.id, Utc::now()).await {
+        Ok(()) => {
+            state.catalog.invalidate();
+            state.feed.poke();
+            Ok(see_other(&format!("/admin/layanan/{code}?tersimpan=data"), None))
+        }
+        Err(StatusChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),
+        Err(e) => Err(internal(&ctx, e)),
     }
 }
