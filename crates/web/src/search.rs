@@ -256,6 +256,9 @@ async fn flush_loop(inner: std::sync::Weak<Inner>) {
     loop {
         tokio::time::sleep(FLUSH_EVERY).await;
         let Some(inner) = inner.upgrade() else { return };
+        if inner.store.is_closed() {
+            return;
+        }
         if let Err(e) = flush(&inner).await {
             tracing::warn!(error = %e, "search statistics not written; will retry");
         }
@@ -267,7 +270,13 @@ async fn follow(inner: std::sync::Weak<Inner>, mut revisions: tokio::sync::watch
     let mut opens_at = std::time::Instant::now();
     loop {
         let changed = tokio::select! {
-            r = revisions.changed() => r.is_ok(),
+            r = revisions.changed() => {
+                if r.is_err() {
+                    // The feed stopped (the store closed at shutdown): nothing more to follow.
+                    return;
+                }
+                true
+            }
             () = tokio::time::sleep(OPENS_EVERY) => false,
         };
         let Some(inner) = inner.upgrade() else { return };
