@@ -237,6 +237,9 @@ test("admin office: sign in as admin, change a status, pages are accessible", as
     await page.goto(`${BASE}/admin/audit`);
     assert.match(await page.textContent("main"), /Rantai log utuh/);
     await assertAccessible(page, "admin audit");
+    await page.goto(`${BASE}/admin/pencarian`);
+    assert.match(await page.textContent("h1"), /Statistik pencarian/);
+    await assertAccessible(page, "admin search statistics");
     assert.deepEqual(errors, [], "no script errors");
   } finally {
     await context.close();

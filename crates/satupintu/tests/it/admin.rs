@@ -210,4 +210,17 @@ on_both_backends!(admins_edit_a_service_and_search_follows, |db| {
         assert!(std::time::Instant::now() < deadline, "search does not know the new keyword");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    // The searches show in the admin's statistics (written in the background).
+    crate::helpers::get_json(&app.url("/api/v1/search?q=tidakadaapapun")).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let html = client().get(app.url("/admin/pencarian")).header("cookie", &admin).send().await.unwrap();
+        let html = html.text().await.unwrap();
+        if html.contains("zamrud") && html.contains("tidakadaapapun") {
+            assert!(html.contains("Kueri tanpa hasil"));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "statistics page does not show the searches");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 });

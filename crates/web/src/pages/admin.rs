@@ -170,3 +170,47 @@ pub async fn home(State(state): State<AppState>, ctx: PageCtx, _admin: Admin) ->
     let title = ctx.tr().get("admin-title");
     render(ctx.lang, &HomePage { l: ctx.layout(&state, &title, Nav::None) })
 }
+
+pub struct QueryRow {
+    pub query: String,
+    pub searches: u64,
+    pub zero_results: u64,
+    pub clicks: u64,
+    pub click_through: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_search.html")]
+struct SearchStatsPage {
+    l: Layout,
+    top: Vec<QueryRow>,
+    zero: Vec<QueryRow>,
+}
+
+/// What people search for over the last 30 days, what finds nothing, and what they click:
+/// the catalog team adds keywords and synonyms from this.
+pub async fn search_stats(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    _admin: Admin,
+) -> Result<Html<String>, PageError> {
+    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(30);
+    let stats = state.store.search_stats(since, 10_000).await.map_err(|e| internal(&ctx, e))?;
+    let row = |s: &store::QueryStats| QueryRow {
+        query: s.query.clone(),
+        searches: s.searches,
+        zero_results: s.zero_results,
+        clicks: s.clicks,
+        click_through: if s.searches > 0 {
+            format!("{:.0}%", 100.0 * s.clicks as f64 / s.searches as f64)
+        } else {
+            "-".into()
+        },
+    };
+    let top = stats.iter().take(50).map(row).collect();
+    let mut zero: Vec<&store::QueryStats> = stats.iter().filter(|s| s.zero_results > 0).collect();
+    zero.sort_by(|a, b| b.zero_results.cmp(&a.zero_results).then_with(|| a.query.cmp(&b.query)));
+    let zero = zero.into_iter().take(50).map(row).collect();
+    let title = ctx.tr().get("admin-search-title");
+    render(ctx.lang, &SearchStatsPage { l: ctx.layout(&state, &title, Nav::None), top, zero })
+}

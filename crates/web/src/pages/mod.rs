@@ -54,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/pengguna", get(admin::users))
         .route("/admin/pengguna/peran", axum::routing::post(admin::set_role))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/pencarian", get(admin::search_stats))
         .route("/admin/layanan", get(admin_services::find))
         .route("/admin/layanan/{code}", get(admin_services::show).post(admin_services::edit))
         .route("/admin/layanan/{code}/status", axum::routing::post(admin_services::change_status))
