@@ -140,29 +140,12 @@ async fn import_catalog(settings: &Settings, file: &Path) -> anyhow::Result<Exit
     };
     let store = app::open_store(settings).await?;
     let bar = progress_bar(entries.len());
-    let result = store.import_catalog(&entries, Utc::now(), |n| bar.set_position(n as u64)).await;
+    let source = file.display().to_string();
+    let result = store.import_catalog_by("cli", &source, &entries, Utc::now(), |n| bar.set_position(n as u64)).await;
     bar.finish_and_clear();
     store.close().await;
     match result {
         Ok(outcome) => {
-            let after = format!(
-                "{{\"rows\":{},\"created\":{},\"updated\":{},\"status_changes\":{}}}",
-                entries.len(),
-                outcome.created,
-                outcome.updated,
-                outcome.status_changes
-            );
-            let target = file.display().to_string();
-            let change = store::audit::Change {
-                actor: "cli",
-                action: "catalog.import",
-                target: &target,
-                before: String::new(),
-                after,
-            };
-            let reopened = app::open_store(settings).await?;
-            reopened.audit(&change).await?;
-            reopened.close().await;
             println!(
                 "imported {} rows: {} new, {} updated, {} status changes, {} new agencies",
                 entries.len(),

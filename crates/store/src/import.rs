@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::{Agency, AgencyKind, CatalogEntry, RowProblem, StatusChange};
 
+use crate::audit::{Change, append};
 use crate::catalog::write::{agency_id, bump_revision, change_status, service_state, upsert_agency, upsert_service};
 use crate::{Store, StoreError};
 
@@ -42,6 +43,29 @@ impl Store {
         entries: &[CatalogEntry],
         now: DateTime<Utc>,
         on_row: impl Fn(usize),
+    ) -> Result<ImportOutcome, ImportRejected> {
+        self.import(entries, now, on_row, None).await
+    }
+
+    /// [`Store::import_catalog`] by a person: the audit log records who imported which
+    /// file and what it changed, in the import's own transaction.
+    pub async fn import_catalog_by(
+        &self,
+        actor: &str,
+        source: &str,
+        entries: &[CatalogEntry],
+        now: DateTime<Utc>,
+        on_row: impl Fn(usize),
+    ) -> Result<ImportOutcome, ImportRejected> {
+        self.import(entries, now, on_row, Some((actor, source))).await
+    }
+
+    async fn import(
+        &self,
+        entries: &[CatalogEntry],
+        now: DateTime<Utc>,
+        on_row: impl Fn(usize),
+        audit: Option<(&str, &str)>,
     ) -> Result<ImportOutcome, ImportRejected> {
         let mut tx = self.pool.begin().await?;
         let revision = bump_revision(&mut tx).await?;
@@ -120,6 +144,22 @@ impl Store {
         if !problems.is_empty() {
             tx.rollback().await?;
             return Err(ImportRejected::Problems(problems));
+        }
+        if let Some((actor, source)) = audit {
+            let after = serde_json::json!({
+                "rows": entries.len(),
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "status_changes": outcome.status_changes,
+            });
+            let change = Change {
+                actor,
+                action: "catalog.import",
+                target: source,
+                before: String::new(),
+                after: after.to_string(),
+            };
+            append(&mut tx, &change, now).await?;
         }
         tx.commit().await?;
         Ok(outcome)
