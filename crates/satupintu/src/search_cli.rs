@@ -80,9 +80,8 @@ async fn reindex(store: &store::Store) -> anyhow::Result<ExitCode> {
     let (_, index) = web::search::build_index(store, move |n| tick.set_position(n as u64)).await?;
     bar.finish_and_clear();
     let stats = index.stats();
-    // Running servers rebuild from the database too: a revision bump tells them.
-    store.set_meta(web::search::REINDEX_MARKER, &Utc::now().to_rfc3339()).await?;
-    store.replace_synonyms(&web::search::synonym_rows(&web::search::load_synonyms(store).await?)).await?;
+    // Running servers rebuild from the database too: the marker with a revision bump tells them.
+    store.set_meta_and_notify(web::search::REINDEX_MARKER, &Utc::now().to_rfc3339()).await?;
     println!(
         "indexed {} services in {:.2} s ({:.1} MB); running servers refresh within a second",
         stats.documents,

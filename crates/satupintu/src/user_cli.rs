@@ -38,8 +38,12 @@ pub async fn run(settings: &Settings, what: UserWhat) -> anyhow::Result<ExitCode
             let mut password = String::new();
             std::io::stdin().read_to_string(&mut password).context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
-            if password.chars().count() < web::auth::password::MIN_LENGTH {
-                bail!("the password needs at least {} characters", web::auth::password::MIN_LENGTH);
+            if !web::auth::password::acceptable_length(&password) {
+                bail!(
+                    "the password needs at least {} characters (and at most {} bytes)",
+                    web::auth::password::MIN_LENGTH,
+                    web::auth::password::MAX_LENGTH
+                );
             }
             let password_hash = web::auth::password::hash(password).await.context("hashing the password")?;
             let name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or_default().to_string());

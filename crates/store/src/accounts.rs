@@ -73,10 +73,17 @@ async fn agencies_of(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<Stri
 }
 
 async fn user_from_row(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+    let mut user = user_without_agencies(row)?;
+    user.agencies = agencies_of(conn, &user.id).await?;
+    Ok(user)
+}
+
+/// The account on a row, its agencies left empty (for callers that fetch them in bulk).
+fn user_without_agencies(row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let id = row.text("id")?;
     let role = row.text("role")?;
     Ok(User {
-        agencies: agencies_of(conn, &id).await?,
+        agencies: Vec::new(),
         name: row.text("name")?,
         email: row.opt_text("email")?,
         phone: row.opt_text("phone")?,
@@ -203,9 +210,19 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.created_at DESC, u.id");
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&mut *conn).await?;
-        let mut users = Vec::with_capacity(rows.len());
-        for row in &rows {
-            users.push(user_from_row(&mut conn, row).await?);
+        let mut users = rows.iter().map(user_without_agencies).collect::<Result<Vec<_>, _>>()?;
+        // Every operator's agencies in one query, not one per account.
+        let links = sqlx::query(
+            "SELECT ua.user_id, a.code FROM user_agencies ua JOIN agencies a ON a.id = ua.agency_id ORDER BY a.code",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut by_user: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for link in &links {
+            by_user.entry(link.text("user_id")?).or_default().push(link.text("code")?);
+        }
+        for user in &mut users {
+            user.agencies = by_user.remove(&user.id).unwrap_or_default();
         }
         Ok(users)
     }

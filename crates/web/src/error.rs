@@ -136,6 +136,12 @@ impl PageError {
         Self { lang, kind: PageErrorKind::Forbidden }
     }
 
+    /// A 400 page listing every parameter at fault.
+    pub fn bad_parameters(lang: Lang, problems: &[ParamProblem]) -> Self {
+        let detail = problems.iter().map(|p| format!("{}: {}", p.parameter, p.reason)).collect::<Vec<_>>().join("; ");
+        Self::bad_request(lang, detail)
+    }
+
     pub fn bad_request(lang: Lang, detail: String) -> Self {
         Self { lang, kind: PageErrorKind::BadRequest(detail) }
     }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
@@ -71,15 +71,7 @@ impl Lang {
 
     /// From the `lang` cookie, else `Accept-Language`, else Indonesian.
     fn from_parts(parts: &Parts) -> Self {
-        let cookie = parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == LANG_COOKIE)
-            .and_then(|(_, v)| Self::parse(v));
+        let cookie = crate::cookies::get(&parts.headers, LANG_COOKIE).and_then(Self::parse);
         if let Some(lang) = cookie {
             return lang;
         }

@@ -8,6 +8,7 @@ pub mod api;
 mod assets;
 pub mod auth;
 pub mod catalog;
+mod cookies;
 mod error;
 pub mod feed;
 mod i18n;

@@ -6,6 +6,9 @@ use store::{Page, ServiceFilter};
 
 use crate::error::ParamProblem;
 
+/// The longest search text accepted, in characters (catalog filter and search alike).
+pub const MAX_QUERY_CHARS: usize = 200;
+
 /// Decoded `name=value` pairs; undecodable bytes become U+FFFD instead of failing.
 pub fn pairs(raw: Option<&str>) -> Vec<(String, String)> {
     raw.map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default()
@@ -84,8 +87,8 @@ impl CatalogQuery {
                     Err(e) => fail(e.to_string()),
                 },
                 "q" => {
-                    if value.chars().count() > 200 {
-                        fail("terlalu panjang (maksimal 200 karakter)".into());
+                    if value.chars().count() > MAX_QUERY_CHARS {
+                        fail(format!("terlalu panjang (maksimal {MAX_QUERY_CHARS} karakter)"));
                     } else {
                         query.filter.text = Some(value.to_string());
                     }
@@ -105,6 +108,11 @@ impl CatalogQuery {
 
     pub fn page(&self) -> Page {
         Page::new(self.page, self.per_page)
+    }
+
+    /// How many results come before this page.
+    pub fn offset(&self) -> usize {
+        usize::try_from(self.page.saturating_sub(1).saturating_mul(self.per_page)).unwrap_or(usize::MAX)
     }
 }
 

@@ -27,33 +27,15 @@ pub enum SearchServiceError {
 
 /// Turns a stored service into what the index reads.
 pub fn search_doc(s: &IndexedService) -> SearchDoc {
-    let svc = &s.service;
-    let std = &svc.standard;
-    let mut body = String::new();
-    for part in [svc.description.as_deref().unwrap_or_default(), std.product.as_deref().unwrap_or_default()] {
-        body.push_str(part);
-        body.push(' ');
-    }
-    for item in std.requirements.iter().chain(&std.procedure) {
-        body.push_str(item);
-        body.push_str(" ; ");
-    }
-    SearchDoc {
-        code: svc.code.to_string(),
-        name: svc.name.clone(),
-        summary: svc.summary.clone().unwrap_or_default(),
-        body,
-        keywords: svc.keywords.clone(),
-        category_slug: s.category_slug.clone(),
-        category_name: svc.category.as_str().to_string(),
-        agency_code: svc.agency.to_string(),
-        agency_name: s.agency_name.clone(),
-        agency_short_name: s.agency_short_name.clone().unwrap_or_default(),
-        audience: svc.audience,
-        mode: svc.mode,
-        status: svc.status,
-        opens: s.opens,
-    }
+    let mut doc = SearchDoc::from_service(
+        &s.service,
+        &s.agency_name,
+        s.agency_short_name.as_deref().unwrap_or_default(),
+        s.opens,
+    );
+    // The stored slug is the key the catalog filters by.
+    doc.category_slug = s.category_slug.clone();
+    doc
 }
 
 /// The synonyms in the database; the shipped default set is stored on first use.

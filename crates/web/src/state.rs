@@ -59,6 +59,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// After a catalog write made by this process: the read cache forgets at once and
+    /// the change feed checks the revision now (the search index follows it).
+    pub fn catalog_changed(&self) {
+        self.catalog.invalidate();
+        self.feed.poke();
+    }
+
     /// Builds the state: starts the change feed, the read cache and the search index
     /// (built from the database now). Call inside a Tokio runtime.
     pub async fn new(store: Store, settings: WebSettings) -> Result<Self, crate::search::SearchServiceError> {

@@ -7,7 +7,7 @@ mod status;
 
 pub use agency::{Agency, AgencyKind};
 pub use enums::{Audience, IntegrationMode, ParseEnumError};
-pub use service::{CategoryName, Service, ServiceStandard, format_rupiah};
+pub use service::{CategoryName, MAX_SUMMARY_CHARS, Service, ServiceStandard, format_rupiah};
 pub use status::{IntegrationStatus, StatusChange, TransitionError};
 
 mod record;

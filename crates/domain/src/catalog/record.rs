@@ -160,9 +160,9 @@ impl CatalogEntry {
         let summary = row.text("ringkasan");
         let description = row.text("deskripsi");
         if let Some(summary) = &summary
-            && summary.chars().count() > 300
+            && summary.chars().count() > super::MAX_SUMMARY_CHARS
         {
-            row.problem("ringkasan", "terlalu panjang (maksimal 300 karakter)");
+            row.problem("ringkasan", format!("terlalu panjang (maksimal {} karakter)", super::MAX_SUMMARY_CHARS));
         }
         let (Some(code), Some(name), Some(category), Some(agency), Some(audience), Some(mode), Some(status)) =
             (code, name, category, agency, audience, mode, status)

@@ -59,6 +59,9 @@ impl ServiceStandard {
     }
 }
 
+/// The longest summary (ringkasan) a service may have, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 300;
+
 /// An application or service of the catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Service {

@@ -35,33 +35,8 @@ fn docs(path: &str) -> anyhow::Result<Vec<SearchDoc>> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {path}"))?;
     let entries = read_catalog_bytes(&bytes, Format::Csv, Utc::now()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok(entries
-        .into_iter()
-        .map(|e| {
-            let s = e.service;
-            let std = &s.standard;
-            SearchDoc {
-                code: s.code.to_string(),
-                summary: s.summary.clone().unwrap_or_default(),
-                body: format!(
-                    "{} {} {} {}",
-                    s.description.as_deref().unwrap_or_default(),
-                    std.product.as_deref().unwrap_or_default(),
-                    std.requirements.join(" ; "),
-                    std.procedure.join(" ; ")
-                ),
-                keywords: s.keywords.clone(),
-                category_slug: s.category.slug(),
-                category_name: s.category.as_str().to_string(),
-                agency_code: s.agency.to_string(),
-                agency_name: e.agency_name.unwrap_or_default(),
-                agency_short_name: String::new(),
-                audience: s.audience,
-                mode: s.mode,
-                status: s.status,
-                opens: 0,
-                name: s.name,
-            }
-        })
+        .iter()
+        .map(|e| SearchDoc::from_service(&e.service, e.agency_name.as_deref().unwrap_or_default(), "", 0))
         .collect())
 }
 

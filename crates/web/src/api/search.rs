@@ -9,11 +9,8 @@ use utoipa::ToSchema;
 
 use super::dto::{AgencyRef, CategoryRef, Links, Mode, Status};
 use crate::error::{ApiError, ParamProblem};
-use crate::query::{CatalogQuery, Spelling, pairs};
+use crate::query::{CatalogQuery, MAX_QUERY_CHARS, Spelling, pairs};
 use crate::state::AppState;
-
-/// The longest query accepted.
-pub const MAX_QUERY_CHARS: usize = 200;
 
 /// Search parameters, documented for the OpenAPI document.
 #[derive(utoipa::IntoParams)]
@@ -164,7 +161,7 @@ fn run(
     prefix: bool,
     count: bool,
 ) -> Result<std::sync::Arc<SearchResults>, ApiError> {
-    let offset = ((query.page - 1) * query.per_page) as usize;
+    let offset = query.offset();
     state
         .search
         .search(text, &search_filter(query), offset, query.per_page as usize, prefix, count)

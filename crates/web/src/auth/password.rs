@@ -7,6 +7,25 @@ use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Versio
 
 /// The shortest password accepted.
 pub const MIN_LENGTH: usize = 8;
+/// The longest password accepted, in bytes (a longer one is not a password, and hashing
+/// it would cost for nothing).
+pub const MAX_LENGTH: usize = 128;
+
+/// Whether a password's length is acceptable.
+pub fn acceptable_length(password: &str) -> bool {
+    password.chars().count() >= MIN_LENGTH && password.len() <= MAX_LENGTH
+}
+
+/// Checks a new password and its repetition; the message to show when they do not do.
+pub fn check_new(t: crate::i18n::Tr, password: &str, again: &str) -> Option<String> {
+    if !acceptable_length(password) {
+        Some(t.with("register-password-length", "n", MIN_LENGTH))
+    } else if password != again {
+        Some(t.get("register-password-mismatch"))
+    } else {
+        None
+    }
+}
 
 fn argon2() -> Argon2<'static> {
     // OWASP Password Storage Cheat Sheet: m = 19 MiB, t = 2, p = 1.

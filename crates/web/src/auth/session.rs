@@ -1,7 +1,7 @@
 //! Server-side sessions: the cookie holds a random token, the database its SHA-256.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::COOKIE;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -42,34 +42,36 @@ pub fn clear_cookie(secure: bool) -> String {
 }
 
 /// The session token sent by the browser, if any.
-pub fn token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, v)| *k == SESSION_COOKIE && !v.is_empty())
-        .map(|(_, v)| v.to_string())
+pub fn token(headers: &HeaderMap) -> Option<String> {
+    crate::cookies::get(headers, SESSION_COOKIE).map(str::to_string)
 }
 
 /// The signed-in person, if the request carries a live session.
+#[derive(Clone)]
 pub struct CurrentUser(pub Option<User>);
 
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = std::convert::Infallible;
 
+    /// Looks the session up once per request: the page frame and the handler's own
+    /// extractor (`SignedIn`, `Admin`) share the answer through the request extensions.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = token(parts) else { return Ok(Self(None)) };
-        match state.store.session_user(&token_hash(&token), Utc::now(), IDLE).await {
-            Ok(user) => Ok(Self(user)),
-            Err(e) => {
-                // A database fault signs nobody in; the page still renders.
-                tracing::warn!(error = %e, "session lookup failed");
-                Ok(Self(None))
-            }
+        if let Some(known) = parts.extensions.get::<CurrentUser>() {
+            return Ok(known.clone());
         }
+        let user = match token(&parts.headers) {
+            None => None,
+            Some(token) => match state.store.session_user(&token_hash(&token), Utc::now(), IDLE).await {
+                Ok(user) => user,
+                Err(e) => {
+                    // A database fault signs nobody in; the page still renders.
+                    tracing::warn!(error = %e, "session lookup failed");
+                    None
+                }
+            },
+        };
+        parts.extensions.insert(Self(user.clone()));
+        Ok(Self(user))
     }
 }
 

@@ -4,7 +4,6 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::header::{LOCATION, SET_COOKIE};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
@@ -21,10 +20,8 @@ use crate::i18n::Tr;
 use crate::state::AppState;
 use crate::views::{Layout, Nav, PageCtx};
 
-/// The longest name and password accepted (a password longer than this is not a
-/// password, and hashing it would cost for nothing).
+/// The longest name accepted.
 const MAX_NAME: usize = 100;
-const MAX_PASSWORD: usize = 128;
 
 pub(super) fn form(body: &[u8]) -> Vec<(String, String)> {
     url::form_urlencoded::parse(body).into_owned().collect()
@@ -67,12 +64,6 @@ async fn sign_in(
         .await
         .map_err(|e| internal(ctx, e))?;
     Ok(see_other(to, Some(session::cookie(&token, state.settings.secure_cookies))))
-}
-
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    let mut parts: Parts = axum::http::Request::new(()).into_parts().0;
-    parts.headers = headers.clone();
-    session::token(&parts)
 }
 
 #[derive(Template)]
@@ -136,7 +127,7 @@ pub async fn login(
     let t = ctx.tr();
     let now = std::time::Instant::now();
     let address_key = format!("masuk-alamat:{address}");
-    if login.is_empty() || password.is_empty() || password.len() > MAX_PASSWORD {
+    if login.is_empty() || password.is_empty() || password.len() > password::MAX_LENGTH {
         let page = login_page(&state, &ctx, &login, &back, Some(t.get("login-missing")))?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }
@@ -164,7 +155,7 @@ pub async fn login(
     match user {
         Some(user) if ok => {
             state.limiter.reset(&account_key);
-            sign_in(&state, &ctx, cookie_token(&headers), &user.id, &back).await
+            sign_in(&state, &ctx, session::token(&headers), &user.id, &back).await
         }
         _ => {
             state.limiter.record(&account_key, now);
@@ -235,7 +226,7 @@ fn check_registration(t: Tr, fields: &[(String, String)]) -> Result<Registration
         errors.push(t.get("register-contact-missing"));
     }
     let password = field(fields, "password").to_string();
-    if password.chars().count() < password::MIN_LENGTH || password.len() > MAX_PASSWORD {
+    if password.chars().count() < password::MIN_LENGTH || password.len() > password::MAX_LENGTH {
         errors.push(t.with("register-password-length", "n", password::MIN_LENGTH));
     } else if password != field(fields, "password2") {
         errors.push(t.get("register-password-mismatch"));
@@ -275,7 +266,7 @@ pub async fn register(
                 // The account exists; the person can ask for the link again from their page.
                 tracing::warn!(error = %e, "verification e-mail not queued");
             }
-            sign_in(&state, &ctx, cookie_token(&headers), &user.id, "/akun").await
+            sign_in(&state, &ctx, session::token(&headers), &user.id, "/akun").await
         }
         Err(AccountError::EmailTaken) => {
             let page = register_page(&state, &ctx, &fields, vec![t.get("register-email-taken")])?;
@@ -290,7 +281,7 @@ pub async fn register(
 }
 
 pub async fn logout(State(state): State<AppState>, ctx: PageCtx, headers: HeaderMap) -> Result<Response, PageError> {
-    if let Some(token) = cookie_token(&headers) {
+    if let Some(token) = session::token(&headers) {
         state.store.delete_session(&session::token_hash(&token)).await.map_err(|e| internal(&ctx, e))?;
     }
     Ok(see_other("/", Some(session::clear_cookie(state.settings.secure_cookies))))
@@ -479,18 +470,15 @@ pub async fn change_password(
             (StatusCode::BAD_REQUEST, account_page(&state, &ctx, &user, Some(message), None).await?).into_response(),
         )
     };
-    if new.chars().count() < password::MIN_LENGTH || new.len() > MAX_PASSWORD {
-        return fail(t.with("register-password-length", "n", password::MIN_LENGTH)).await;
-    }
-    if new != field(&fields, "baru2") {
-        return fail(t.get("register-password-mismatch")).await;
+    if let Some(problem) = password::check_new(t, &new, field(&fields, "baru2")) {
+        return fail(problem).await;
     }
     let hash = state.store.password_hash(&user.id).await.map_err(|e| internal(&ctx, e))?;
     if !password::verify(field(&fields, "lama").to_string(), hash).await {
         return fail(t.get("account-password-wrong")).await;
     }
     let new_hash = password::hash(new).await.ok_or_else(|| internal(&ctx, "password hashing failed"))?;
-    let current = cookie_token(&headers).map(|t| session::token_hash(&t)).unwrap_or_default();
+    let current = session::token(&headers).map(|t| session::token_hash(&t)).unwrap_or_default();
     state.store.set_password_hash(&user.id, &new_hash, &current, Utc::now()).await.map_err(|e| internal(&ctx, e))?;
     Ok(see_other("/akun?tersimpan=sandi", None))
 }

@@ -129,9 +129,7 @@ pub async fn change_status(
     };
     match state.store.change_service_status(&code, to, note, &admin.id, Utc::now()).await {
         Ok(_) => {
-            // This process's cache and index refresh now; others follow the revision.
-            state.catalog.invalidate();
-            state.feed.poke();
+            state.catalog_changed();
             Ok(see_other(&format!("/admin/layanan/{code}?tersimpan=1"), None))
         }
         Err(StatusChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),
@@ -160,7 +158,7 @@ pub async fn edit(
     if name.is_empty() || name.chars().count() > 200 {
         problems.push(t.get("admin-edit-name-invalid"));
     }
-    if summary.chars().count() > 300 {
+    if summary.chars().count() > domain::catalog::MAX_SUMMARY_CHARS {
         problems.push(t.get("admin-edit-summary-invalid"));
     }
     let web_url = domain::WebUrl::parse_optional(field(&fields, "url_web"))
@@ -179,8 +177,7 @@ pub async fn edit(
     };
     match state.store.edit_service(&code, &edit, &admin.id, Utc::now()).await {
         Ok(()) => {
-            state.catalog.invalidate();
-            state.feed.poke();
+            state.catalog_changed();
             Ok(see_other(&format!("/admin/layanan/{code}?tersimpan=data"), None))
         }
         Err(StatusChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),

@@ -97,10 +97,8 @@ pub async fn page(
 ) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let lang = ctx.lang;
-    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Portal).map_err(|problems| {
-        let detail = problems.iter().map(|p| format!("{}: {}", p.parameter, p.reason)).collect::<Vec<_>>().join("; ");
-        PageError::bad_request(lang, detail)
-    })?;
+    let query = CatalogQuery::parse(&pairs(raw.as_deref()), Spelling::Portal)
+        .map_err(|problems| PageError::bad_parameters(lang, &problems))?;
     let store = &state.catalog;
     let results = store.list_services(&query.filter, query.page()).await.map_err(PageError::store(lang))?;
     let categories = store.list_categories().await.map_err(PageError::store(lang))?;

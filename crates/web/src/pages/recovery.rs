@@ -156,13 +156,8 @@ pub async fn reset(State(state): State<AppState>, ctx: PageCtx, body: Bytes) -> 
     let title = t.get("reset-title");
     let again =
         |errors: Vec<String>| ResetPage { l: ctx.layout(&state, &title, Nav::None), token: token.clone(), errors };
-    if new.chars().count() < password::MIN_LENGTH || new.len() > 128 {
-        let page = again(vec![t.with("register-password-length", "n", password::MIN_LENGTH)]);
-        return Ok((StatusCode::BAD_REQUEST, render(ctx.lang, &page)?).into_response());
-    }
-    if new != field(&fields, "baru2") {
-        let page = again(vec![t.get("register-password-mismatch")]);
-        return Ok((StatusCode::BAD_REQUEST, render(ctx.lang, &page)?).into_response());
+    if let Some(problem) = password::check_new(t, &new, field(&fields, "baru2")) {
+        return Ok((StatusCode::BAD_REQUEST, render(ctx.lang, &again(vec![problem]))?).into_response());
     }
     let used = state
         .store

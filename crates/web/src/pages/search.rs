@@ -101,15 +101,11 @@ pub async fn page(
     let t = ctx.tr();
     let lang = ctx.lang;
     let params = pairs(raw.as_deref());
-    let query = CatalogQuery::parse(&params, Spelling::Portal).map_err(|problems| {
-        PageError::bad_request(
-            lang,
-            problems.iter().map(|p| format!("{}: {}", p.parameter, p.reason)).collect::<Vec<_>>().join("; "),
-        )
-    })?;
+    let query = CatalogQuery::parse(&params, Spelling::Portal)
+        .map_err(|problems| PageError::bad_parameters(lang, &problems))?;
     let text = check_text(params.iter().find(|(k, _)| k == "q").map(|(_, v)| v.as_str()), false)
         .map_err(|p| PageError::bad_request(lang, format!("q: {}", p.reason)))?;
-    let offset = ((query.page - 1) * query.per_page) as usize;
+    let offset = query.offset();
     let results = if text.is_empty() {
         std::sync::Arc::new(search::SearchResults::default())
     } else {
