@@ -262,6 +262,9 @@ async fn follow(inner: std::sync::Weak<Inner>, mut revisions: tokio::sync::watch
             () = tokio::time::sleep(OPENS_EVERY) => false,
         };
         let Some(inner) = inner.upgrade() else { return };
+        if inner.store.is_closed() {
+            return;
+        }
         if changed && let Err(e) = refresh(&inner).await {
             tracing::warn!(error = %e, "search index not refreshed; will retry on the next change");
         }
