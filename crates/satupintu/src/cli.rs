@@ -69,6 +69,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// OpenID Connect: the applications that accept "Masuk dengan satupintu", and keys.
+    Oidc {
+        #[command(subcommand)]
+        what: OidcWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -114,6 +121,65 @@ pub enum SearchWhat {
         #[arg(long, default_value_t = 20)]
         limit: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OidcWhat {
+    /// Registered applications.
+    Client {
+        #[command(subcommand)]
+        what: ClientWhat,
+    },
+    /// Signing keys.
+    Key {
+        #[command(subcommand)]
+        what: KeyWhat,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientWhat {
+    /// Register an application; prints its client id and, for a confidential client, its
+    /// secret (once: only a hash is kept).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// Where the application receives the code (repeat for several; matched exactly).
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// Where the application may send people after signing out (repeatable).
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
+        /// A mobile or single-page app: no secret, PKCE required.
+        #[arg(long)]
+        public: bool,
+        /// Allow the `nik` scope.
+        #[arg(long)]
+        allow_nik: bool,
+        /// The catalog application (in `sso` mode) this client belongs to.
+        #[arg(long)]
+        service: Option<String>,
+        /// Print JSON (for scripts).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List registered applications.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a confidential client a new secret (the old one stops working).
+    NewSecret {
+        client_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyWhat {
+    /// Start signing with a new key; the old one stays published until its tokens expire.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]

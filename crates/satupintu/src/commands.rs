@@ -61,7 +61,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { db, .. } | Command::Migrate { db } => db.clone(),
         Command::Import { what: ImportWhat::Catalog { db, .. } | ImportWhat::Agencies { db, .. } } => db.clone(),
         Command::Export { what: ExportWhat::Catalog { db, .. } } => db.clone(),
-        Command::Search { db, .. } | Command::User { db, .. } | Command::Audit { db, .. } => db.clone(),
+        Command::Search { db, .. }
+        | Command::User { db, .. }
+        | Command::Oidc { db, .. }
+        | Command::Audit { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
     let mut settings = settings(&cli, &db)?;
@@ -92,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search { what, .. } => rt.block_on(crate::search_cli::run(&settings, what)),
         Command::User { what, .. } => rt.block_on(crate::user_cli::run(&settings, what)),
+        Command::Oidc { what, .. } => rt.block_on(crate::oidc_cli::run(&settings, what)),
         Command::Audit { what: AuditWhat::Verify, .. } => rt.block_on(audit_verify(&settings)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;

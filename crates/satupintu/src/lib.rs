@@ -8,5 +8,6 @@ pub mod config;
 pub mod demo;
 pub mod generate;
 pub mod mailer;
+mod oidc_cli;
 mod search_cli;
 mod user_cli;

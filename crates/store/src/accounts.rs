@@ -60,7 +60,7 @@ impl From<sqlx::Error> for AccountError {
     }
 }
 
-const USER_COLUMNS: &str = "u.id, u.name, u.email, u.phone, u.role, u.created_at, u.email_verified_at";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.name, u.email, u.phone, u.role, u.created_at, u.email_verified_at";
 
 async fn agencies_of(conn: &mut AnyConnection, user_id: &str) -> Result<Vec<String>, StoreError> {
     let rows = sqlx::query(
@@ -79,7 +79,7 @@ async fn user_from_row(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Res
 }
 
 /// The account on a row, its agencies left empty (for callers that fetch them in bulk).
-fn user_without_agencies(row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user_without_agencies(row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
     let id = row.text("id")?;
     let role = row.text("role")?;
     Ok(User {
@@ -309,6 +309,16 @@ impl Store {
         self.user(&row.text("user_id")?).await
     }
 
+    /// When a live session was started, i.e. when its person last proved who they are
+    /// (sessions are new at every sign-in).
+    pub async fn session_started(&self, token_hash: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let row = sqlx::query("SELECT created_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.time("created_at")).transpose()
+    }
+
     /// Ends one session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
@@ -339,7 +349,10 @@ impl Store {
     /// details.
     pub async fn delete_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<(), AccountError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+        for table in ["sessions", "oidc_tokens", "oidc_codes", "oidc_grants"] {
+            let sql = format!("DELETE FROM {table} WHERE user_id = $1");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).execute(&mut *tx).await?;
+        }
         sqlx::query("DELETE FROM user_agencies WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         let done = sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {

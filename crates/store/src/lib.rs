@@ -14,6 +14,7 @@ mod error;
 mod import;
 mod meta;
 mod migrate;
+pub mod oidc;
 pub mod outbox;
 mod rows;
 mod search;

@@ -16,6 +16,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "audit", include_str!("../migrations/0004_audit.sql")),
     (5, "nik", include_str!("../migrations/0005_nik.sql")),
     (6, "outbox", include_str!("../migrations/0006_outbox.sql")),
+    (7, "oidc", include_str!("../migrations/0007_oidc.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

@@ -13,6 +13,7 @@ mod error;
 pub mod feed;
 mod i18n;
 mod middleware;
+pub mod oidc;
 mod ops;
 mod pages;
 mod query;
@@ -29,12 +30,13 @@ use axum::Router;
 pub fn router(state: AppState) -> Router {
     // `secure_cookies` is the setting that says people reach the portal over HTTPS.
     let https = state.settings.secure_cookies;
-    let app = Router::new()
+    let guarded = Router::new()
         .merge(pages::routes())
+        .merge(oidc::page_routes())
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
-        .merge(assets::routes())
-        .fallback(pages::not_found)
-        .with_state(state);
+        .merge(assets::routes());
+    let app =
+        middleware::cross_site_guard(guarded).merge(oidc::api_routes()).fallback(pages::not_found).with_state(state);
     middleware::apply(app, https)
 }

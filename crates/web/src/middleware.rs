@@ -95,8 +95,13 @@ pub fn apply(router: Router, https: bool) -> Router {
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         ));
     }
-    // Cross-site form posts are refused from Sec-Fetch-Site/Origin (no tokens to leak);
-    // clients that send neither header (the mobile apps, curl) are not browsers and pass.
+    router.layer(from_fn(record_metrics)).layer(TraceLayer::new_for_http())
+}
+
+/// Refuses cross-site form posts from Sec-Fetch-Site/Origin (no tokens to leak); clients
+/// that send neither header (the mobile apps, curl) are not browsers and pass. Applied to
+/// everything except the OpenID Connect endpoints other sites call by design.
+pub fn cross_site_guard<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     let csrf = tower_http::csrf::CsrfLayer::new().with_rejection_response(|_| {
         (
             StatusCode::FORBIDDEN,
@@ -105,5 +110,5 @@ pub fn apply(router: Router, https: bool) -> Router {
         )
             .into_response()
     });
-    router.layer(csrf).layer(from_fn(record_metrics)).layer(TraceLayer::new_for_http())
+    router.layer(csrf)
 }

@@ -55,6 +55,8 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Sign-in and sign-up rate limits.
     pub limiter: Arc<crate::auth::limit::Limiter>,
+    /// The OpenID Connect signing keys (loaded on first use).
+    pub oidc_keys: Arc<crate::oidc::keys::KeyRing>,
     pub(crate) metrics: PrometheusHandle,
 }
 
@@ -79,6 +81,7 @@ impl AppState {
             store,
             settings: Arc::new(settings),
             limiter: Arc::default(),
+            oidc_keys: Arc::default(),
             metrics: crate::middleware::metrics_handle(),
         })
     }

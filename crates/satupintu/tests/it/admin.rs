@@ -8,8 +8,16 @@ use store::NewUser;
 use crate::helpers::{TestApp, client};
 use crate::on_both_backends;
 
-const ADMIN_ROUTES: &[(&str, &str)] =
-    &[("GET", "/admin"), ("GET", "/admin/pengguna"), ("GET", "/admin/audit"), ("POST", "/admin/pengguna/peran")];
+const ADMIN_ROUTES: &[(&str, &str)] = &[
+    ("GET", "/admin"),
+    ("GET", "/admin/pengguna"),
+    ("GET", "/admin/audit"),
+    ("POST", "/admin/pengguna/peran"),
+    ("GET", "/admin/klien"),
+    ("POST", "/admin/klien"),
+    ("POST", "/admin/klien/contoh/rahasia"),
+    ("GET", "/admin/layanan?kode=KTP-EL"),
+];
 
 async fn sign_in(app: &TestApp, email: &str) -> String {
     let body = format!("login={}&password=kata-sandi-uji", email.replace('@', "%40"));

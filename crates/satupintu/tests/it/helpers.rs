@@ -94,6 +94,8 @@ macro_rules! on_both_backends {
 /// A running app on 127.0.0.1:0 with its own database.
 pub struct TestApp {
     pub base: String,
+    /// The app's settings (to open its store from a test).
+    pub settings: Settings,
     pub client: reqwest::Client,
     _db: TestDb,
 }
@@ -108,12 +110,17 @@ pub fn client() -> reqwest::Client {
 
 impl TestApp {
     /// Starts the app on `db`, optionally with the demo city, inside the current runtime.
-    pub async fn spawn(db: TestDb, demo: bool) -> Self {
-        let app = satupintu::app::build(&db.settings, demo).await.expect("app builds");
+    pub async fn spawn(mut db: TestDb, demo: bool) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
+        // The OIDC issuer and e-mail links name the address the app really listens on
+        // (unless the test chose an address of its own).
+        if db.settings.public_url == Settings::default().public_url {
+            db.settings.public_url = base.clone();
+        }
+        let app = satupintu::app::build(&db.settings, demo).await.expect("app builds");
         tokio::spawn(satupintu::app::serve(app, listener, Duration::from_secs(1), std::future::pending()));
-        Self { base, client: client(), _db: db }
+        Self { base, settings: db.settings.clone(), client: client(), _db: db }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -96,7 +96,9 @@ pub async fn login_form(
 ) -> Result<Html<String>, PageError> {
     let params = crate::query::pairs(raw.0.as_deref());
     let back = safe_return(Some(field(&params, "kembali"))).to_string();
-    login_page(&state, &ctx, "", &back, None)
+    // `login` pre-fills the identifier (an application's `login_hint`).
+    let login: String = field(&params, "login").chars().take(254).collect();
+    login_page(&state, &ctx, &login, &back, None)
 }
 
 /// A 429 with the form and a message saying when to try again.
@@ -173,6 +175,7 @@ struct RegisterPage {
     name: String,
     email: String,
     phone: String,
+    back: String,
     errors: Vec<String>,
 }
 
@@ -190,13 +193,21 @@ fn register_page(
             name: field(fields, "nama").to_string(),
             email: field(fields, "email").to_string(),
             phone: field(fields, "telepon").to_string(),
+            back: safe_return(Some(field(fields, "kembali"))).to_string(),
             errors,
         },
     )
 }
 
-pub async fn register_form(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
-    register_page(&state, &ctx, &[], Vec::new())
+pub async fn register_form(
+    State(state): State<AppState>,
+    ctx: PageCtx,
+    raw: axum::extract::RawQuery,
+) -> Result<Html<String>, PageError> {
+    // Only the way back is taken from the address; the form starts empty.
+    let params = crate::query::pairs(raw.0.as_deref());
+    let back = vec![("kembali".to_string(), field(&params, "kembali").to_string())];
+    register_page(&state, &ctx, &back, Vec::new())
 }
 
 /// A sign-up form that passed its checks.
@@ -266,7 +277,12 @@ pub async fn register(
                 // The account exists; the person can ask for the link again from their page.
                 tracing::warn!(error = %e, "verification e-mail not queued");
             }
-            sign_in(&state, &ctx, session::token(&headers), &user.id, "/akun").await
+            // Back where the person came from (an application's sign-in), else their page.
+            let to = match safe_return(Some(field(&fields, "kembali"))) {
+                "/" => "/akun",
+                back => back,
+            };
+            sign_in(&state, &ctx, session::token(&headers), &user.id, to).await
         }
         Err(AccountError::EmailTaken) => {
             let page = register_page(&state, &ctx, &fields, vec![t.get("register-email-taken")])?;
@@ -311,6 +327,7 @@ struct AccountPage {
     role: String,
     agencies: String,
     since: String,
+    apps: Vec<super::account_apps::AppRow>,
 }
 
 pub async fn page(
@@ -322,6 +339,7 @@ pub async fn page(
         Some("tersimpan=nik") => Some(ctx.tr().get("account-nik-saved")),
         Some("tersimpan=sandi") => Some(ctx.tr().get("account-password-saved")),
         Some("tersimpan=verifikasi") => Some(ctx.tr().get("account-verify-sent")),
+        Some("tersimpan=aplikasi") => Some(ctx.tr().get("account-apps-revoked")),
         _ => None,
     };
     Ok(account_page(&state, &ctx, &user, None, notice).await?.into_response())
@@ -355,6 +373,7 @@ async fn account_page(
         role: t.get(&format!("role-{}", user.role.as_str())),
         agencies: user.agencies.join(", "),
         since: user.created_at.format("%d-%m-%Y").to_string(),
+        apps: super::account_apps::rows(state, ctx, &user.id).await?,
     };
     render(ctx.lang, &page)
 }
@@ -368,6 +387,7 @@ pub async fn download(
     let sessions = state.store.sessions_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
     let nik = nik_of(&state, &ctx, &user).await?;
     let (entries, _) = state.store.audit_log().await.map_err(|e| internal(&ctx, e))?;
+    let apps = state.store.app_grants(&user.id).await.map_err(|e| internal(&ctx, e))?;
     let rfc = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let data = serde_json::json!({
         "account": {
@@ -383,6 +403,13 @@ pub async fn download(
         "sessions": sessions.iter().map(|(created, seen)| serde_json::json!({
             "started_at": rfc(*created),
             "last_used_at": rfc(*seen),
+        })).collect::<Vec<_>>(),
+        "connected_apps": apps.iter().map(|a| serde_json::json!({
+            "client_id": a.client_id,
+            "name": a.client_name,
+            "scope": a.scope,
+            "allowed_at": rfc(a.created_at),
+            "last_used_at": rfc(a.last_used_at),
         })).collect::<Vec<_>>(),
         "account_changes": entries.iter().filter(|e| e.target == user.id).map(|e| serde_json::json!({
             "at": chrono::DateTime::from_timestamp(e.at, 0).map(rfc),

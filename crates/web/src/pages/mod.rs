@@ -2,7 +2,9 @@
 //! without JavaScript.
 
 mod account;
+mod account_apps;
 mod admin;
+mod admin_clients;
 mod admin_services;
 mod agencies;
 mod catalog;
@@ -50,10 +52,14 @@ pub fn routes() -> Router<AppState> {
         .route("/akun/nik", axum::routing::post(account::save_nik))
         .route("/akun/sandi", axum::routing::post(account::change_password))
         .route("/akun/hapus", axum::routing::post(account::delete))
+        .route("/akun/aplikasi/cabut", axum::routing::post(account_apps::revoke))
         .route("/admin", get(admin::home))
         .route("/admin/pengguna", get(admin::users))
         .route("/admin/pengguna/peran", axum::routing::post(admin::set_role))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/klien", get(admin_clients::list).post(admin_clients::create))
+        .route("/admin/klien/{id}", get(admin_clients::show).post(admin_clients::edit))
+        .route("/admin/klien/{id}/rahasia", axum::routing::post(admin_clients::new_secret))
         .route("/admin/pencarian", get(admin::search_stats))
         .route("/admin/layanan", get(admin_services::find))
         .route("/admin/layanan/{code}", get(admin_services::show).post(admin_services::edit))
