@@ -116,8 +116,9 @@ impl Store {
             match service_state(&mut tx, &service.code).await? {
                 Some((id, current)) => {
                     let stored = read_service(&mut tx, &service.code).await?;
-                    // The status date is the import's own clock, never in the file.
-                    let same = stored.is_some_and(|s| Service { status_changed_at: now, ..s } == *service);
+                    // The status date is the reader's clock, never in the file: not compared.
+                    let same = stored
+                        .is_some_and(|s| Service { status_changed_at: service.status_changed_at, ..s } == *service);
                     if same {
                         outcome.unchanged += 1;
                         continue;
