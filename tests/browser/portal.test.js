@@ -246,6 +246,46 @@ test("admin office: sign in as admin, change a status, pages are accessible", as
   }
 });
 
+test("admin office: create an agency through the form, catalog pages are accessible", async () => {
+  const { context, page, errors } = await newPage(VIEWPORTS.phone);
+  // A fresh code on every run, so the suite can run again against the same server.
+  const code = `UJI-${Date.now().toString(36).toUpperCase()}`;
+  try {
+    await page.goto(`${BASE}/admin/opd`);
+    await page.waitForURL(/\/masuk\?kembali=%2Fadmin%2Fopd$/);
+    await page.getByLabel("Surel atau nomor ponsel").fill("admin@contoh.id");
+    await page.getByLabel("Kata sandi").fill("kata-sandi-admin-uji");
+    await page.getByRole("button", { name: "Masuk" }).last().click();
+    await page.waitForURL(/\/admin\/opd$/);
+    await assertAccessible(page, "admin agencies");
+    await page.getByRole("link", { name: "Tambah OPD" }).click();
+    await page.waitForURL(/\/admin\/opd\/baru$/);
+    await assertAccessible(page, "new agency form");
+    // Sent empty: the form comes back with a message per field, and stays accessible.
+    await page.getByLabel("Kode OPD").fill("1 salah");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForSelector("#f-kode-error");
+    assert.equal(await page.inputValue("#f-kode"), "1 salah");
+    await assertAccessible(page, "agency form with problems");
+    await page.getByLabel("Kode OPD").fill(code);
+    await page.getByLabel("Nama resmi").fill("Dinas Uji Peramban");
+    await page.getByLabel("Jenis").selectOption("dinas");
+    await page.getByLabel("Surel").fill("uji@kotabogor.go.id");
+    await page.getByRole("button", { name: "Simpan" }).click();
+    await page.waitForURL(new RegExp(`/admin/opd/${code}\\?tersimpan=baru$`));
+    assert.match(await page.textContent("main"), /OPD tersimpan/);
+    await page.goto(`${BASE}/opd/${code}`);
+    assert.match(await page.textContent("h1"), /Dinas Uji Peramban/);
+    await page.goto(`${BASE}/admin/layanan/baru`);
+    await assertAccessible(page, "new service form");
+    await page.goto(`${BASE}/admin/impor`);
+    await assertAccessible(page, "import and export");
+    assert.deepEqual(errors, [], "no script errors");
+  } finally {
+    await context.close();
+  }
+});
+
 test("language switch to English and back", async () => {
   const { context, page } = await newPage(VIEWPORTS.desktop);
   try {

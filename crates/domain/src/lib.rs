@@ -13,8 +13,9 @@ pub mod progress;
 pub mod text;
 
 pub use catalog::{
-    Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, CategoryName, IntegrationMode, IntegrationStatus,
-    REQUIRED_COLUMNS, RowProblem, Service, ServiceStandard, StatusChange, TransitionError, format_rupiah,
+    AGENCY_COLUMNS, Agency, AgencyKind, Audience, CATALOG_COLUMNS, CatalogEntry, CategoryName, IntegrationMode,
+    IntegrationStatus, MAX_AGENCY_NAME, MAX_AGENCY_TEXT, REQUIRED_COLUMNS, RowProblem, Service, ServiceStandard,
+    StatusChange, TransitionError, format_rupiah,
 };
 pub use code::{AgencyCode, CodeError, ServiceCode};
 pub use link::{LinkError, WebUrl};

@@ -7,8 +7,9 @@
 mod read;
 mod write;
 
-pub use read::{AGENCY_COLUMNS, read_agencies, read_agencies_bytes, read_catalog, read_catalog_bytes};
-pub use write::{write_catalog, write_catalog_bytes};
+pub use domain::AGENCY_COLUMNS;
+pub use read::{read_agencies, read_agencies_bytes, read_catalog, read_catalog_bytes};
+pub use write::{write_agencies_bytes, write_catalog, write_catalog_bytes};
 
 use std::path::Path;
 

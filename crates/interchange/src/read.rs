@@ -5,8 +5,7 @@ use std::path::Path;
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::{DateTime, Utc};
-use domain::text::tidy;
-use domain::{Agency, AgencyCode, AgencyKind, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem, WebUrl};
+use domain::{AGENCY_COLUMNS, Agency, CATALOG_COLUMNS, CatalogEntry, REQUIRED_COLUMNS, RowProblem};
 
 use crate::{Format, InterchangeError};
 
@@ -155,8 +154,6 @@ fn read_table(bytes: &[u8], format: Format) -> Result<Table, InterchangeError> {
     }
 }
 
-/// The columns of an agency file.
-pub const AGENCY_COLUMNS: &[&str] = &["kode", "nama", "singkatan", "jenis", "alamat", "telepon", "email", "situs_web"];
 const AGENCY_REQUIRED: &[&str] = &["kode", "nama"];
 
 /// Reads and checks an agency (OPD) file: `kode, nama` required; `jenis` is guessed from
@@ -173,37 +170,15 @@ pub fn read_agencies_bytes(bytes: &[u8], format: Format) -> Result<Vec<Agency>, 
     let mut problems = Vec::new();
     let mut agencies: Vec<Agency> = Vec::new();
     for (line, cells) in &table.rows {
-        let field = |column: &str| positions.get(column).and_then(|i| cells.get(*i)).map_or("", |s| s.trim());
-        let opt = |column: &str| Some(tidy(field(column))).filter(|s| !s.is_empty());
-        let mut problem = |column: &str, reason: String| {
-            problems.push(RowProblem { line: *line, column: Some(column.into()), reason })
-        };
-        let code = AgencyCode::parse(field("kode")).map_err(|e| problem("kode", e.to_string())).ok();
-        let name = opt("nama");
-        if name.is_none() {
-            problem("nama", "wajib diisi".into());
-        }
-        let kind = match opt("jenis") {
-            Some(raw) => AgencyKind::parse(&raw).map_err(|e| problem("jenis", e.to_string())).ok(),
-            None => name.as_deref().map(AgencyKind::infer_from_name),
-        };
-        let website =
-            WebUrl::parse_optional(field("situs_web")).map_err(|e| problem("situs_web", e.to_string())).ok().flatten();
-        if let (Some(code), Some(name), Some(kind)) = (code, name, kind) {
-            if agencies.iter().any(|a| a.code == code) {
-                problem("kode", format!("kode {code} muncul lebih dari sekali"));
-                continue;
-            }
-            agencies.push(Agency {
-                code,
-                name,
-                short_name: opt("singkatan"),
-                kind,
-                address: opt("alamat"),
-                phone: opt("telepon"),
-                email: opt("email"),
-                website,
-            });
+        let field = |column: &str| positions.get(column).and_then(|i| cells.get(*i)).map_or("", String::as_str);
+        match Agency::parse_fields(*line, field) {
+            Ok(agency) if agencies.iter().any(|a| a.code == agency.code) => problems.push(RowProblem {
+                line: *line,
+                column: Some("kode".into()),
+                reason: format!("kode {} muncul lebih dari sekali", agency.code),
+            }),
+            Ok(agency) => agencies.push(agency),
+            Err(row_problems) => problems.extend(row_problems),
         }
     }
     if problems.is_empty() { Ok(agencies) } else { Err(InterchangeError::Problems(problems)) }
@@ -212,6 +187,7 @@ pub fn read_agencies_bytes(bytes: &[u8], format: Format) -> Result<Vec<Agency>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::AgencyKind;
 
     const HEADER: &str = "Kode,NAMA,kategori,opd_kode,opd_nama,mode_integrasi,status_integrasi,biaya\n";
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use domain::{CATALOG_COLUMNS, CatalogEntry, Service};
+use domain::{AGENCY_COLUMNS, Agency, CATALOG_COLUMNS, CatalogEntry, Service};
 use rust_xlsxwriter::{Format as CellFormat, Workbook};
 
 use crate::{Format, InterchangeError};
@@ -17,10 +17,37 @@ pub fn write_catalog(path: &Path, services: &[(Service, String)]) -> Result<(), 
 /// Renders the catalog file in memory (for a browser download).
 pub fn write_catalog_bytes(services: &[(Service, String)], format: Format) -> Result<Vec<u8>, InterchangeError> {
     let rows = services.iter().map(|(service, agency)| CatalogEntry::to_row(service, agency));
+    write_table(CATALOG_COLUMNS, rows, format, "katalog")
+}
+
+/// Renders an agency file in memory, in the format `import agencies` reads.
+pub fn write_agencies_bytes(agencies: &[Agency], format: Format) -> Result<Vec<u8>, InterchangeError> {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let rows = agencies.iter().map(|a| {
+        vec![
+            a.code.to_string(),
+            a.name.clone(),
+            opt(&a.short_name),
+            a.kind.as_str().to_string(),
+            opt(&a.address),
+            opt(&a.phone),
+            opt(&a.email),
+            a.website.as_ref().map(ToString::to_string).unwrap_or_default(),
+        ]
+    });
+    write_table(AGENCY_COLUMNS, rows, format, "opd")
+}
+
+fn write_table(
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+    format: Format,
+    sheet_name: &str,
+) -> Result<Vec<u8>, InterchangeError> {
     match format {
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(Vec::new());
-            writer.write_record(CATALOG_COLUMNS)?;
+            writer.write_record(header)?;
             for row in rows {
                 writer.write_record(&row)?;
             }
@@ -29,9 +56,9 @@ pub fn write_catalog_bytes(services: &[(Service, String)], format: Format) -> Re
         Format::Xlsx => {
             let mut workbook = Workbook::new();
             let sheet = workbook.add_worksheet();
-            sheet.set_name("katalog")?;
+            sheet.set_name(sheet_name)?;
             let bold = CellFormat::new().set_bold();
-            for (col, name) in CATALOG_COLUMNS.iter().enumerate() {
+            for (col, name) in header.iter().enumerate() {
                 sheet.write_string_with_format(0, col as u16, *name, &bold)?;
             }
             for (i, row) in rows.enumerate() {
@@ -75,6 +102,18 @@ mod tests {
                 read_catalog_bytes(&bytes, format, at).unwrap_or_default().into_iter().map(|e| e.service).collect();
             let original: Vec<Service> = services.iter().map(|(s, _)| s.clone()).collect();
             assert_eq!(back, original, "{format:?}");
+        }
+    }
+
+    #[test]
+    fn agencies_round_trip() {
+        let csv = "kode,nama,singkatan,jenis,alamat,telepon,email,situs_web\n\
+                   DINKES,Dinas Kesehatan,Dinkes,dinas,\"Jl. Kesehatan 1, Bogor\",0251 123,dinkes@kotabogor.go.id,https://dinkes.kotabogor.go.id\n";
+        let agencies = crate::read_agencies_bytes(csv.as_bytes(), Format::Csv).unwrap_or_default();
+        assert_eq!(agencies.len(), 1);
+        for format in [Format::Csv, Format::Xlsx] {
+            let bytes = write_agencies_bytes(&agencies, format).unwrap_or_default();
+            assert_eq!(crate::read_agencies_bytes(&bytes, format).unwrap_or_default(), agencies, "{format:?}");
         }
     }
 }

@@ -151,10 +151,11 @@ async fn import_catalog(settings: &Settings, file: &Path) -> anyhow::Result<Exit
     match result {
         Ok(outcome) => {
             println!(
-                "imported {} rows: {} new, {} updated, {} status changes, {} new agencies",
+                "imported {} rows: {} new, {} updated, {} unchanged, {} status changes, {} new agencies",
                 entries.len(),
                 outcome.created,
                 outcome.updated,
+                outcome.unchanged,
                 outcome.status_changes,
                 outcome.agencies_created
             );

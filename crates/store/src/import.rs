@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use domain::{Agency, AgencyKind, CatalogEntry, RowProblem, StatusChange};
+use domain::{Agency, AgencyKind, CatalogEntry, RowProblem, Service, StatusChange};
 
 use crate::audit::{Change, append};
+use crate::catalog::admin::read_service;
 use crate::catalog::write::{agency_id, bump_revision, change_status, service_state, upsert_agency, upsert_service};
 use crate::{Store, StoreError};
 
@@ -13,7 +14,11 @@ use crate::{Store, StoreError};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportOutcome {
     pub created: usize,
+    /// Existing services whose row differed from the stored one.
     pub updated: usize,
+    /// Existing services whose row matched the stored one exactly (left untouched, so a
+    /// re-import of an export changes nothing).
+    pub unchanged: usize,
     pub status_changes: usize,
     pub agencies_created: usize,
 }
@@ -110,6 +115,14 @@ impl Store {
             agencies.insert(code, agency.clone());
             match service_state(&mut tx, &service.code).await? {
                 Some((id, current)) => {
+                    let stored = read_service(&mut tx, &service.code).await?;
+                    // The status date is the reader's clock, never in the file: not compared.
+                    let same = stored
+                        .is_some_and(|s| Service { status_changed_at: service.status_changed_at, ..s } == *service);
+                    if same {
+                        outcome.unchanged += 1;
+                        continue;
+                    }
                     upsert_service(&mut tx, service, &agency, now, revision).await?;
                     outcome.updated += 1;
                     if current != service.status {
@@ -150,6 +163,7 @@ impl Store {
                 "rows": entries.len(),
                 "created": outcome.created,
                 "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
                 "status_changes": outcome.status_changes,
             });
             let change = Change {

@@ -20,9 +20,10 @@ mod rows;
 mod search;
 
 pub use accounts::{AccountError, NewUser, User};
-pub use catalog::write::{ServiceEdit, StatusChangeError};
+pub use catalog::write::StatusChangeError;
 pub use catalog::{
-    AgencyProgress, AgencySummary, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter, ServiceSummary,
+    AgencyProgress, AgencySummary, CatalogEditError, CategorySummary, Page, Paged, ServiceDetail, ServiceFilter,
+    ServiceSummary,
 };
 pub use connect::{Backend, Store};
 pub use error::StoreError;

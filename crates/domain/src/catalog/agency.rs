@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::RowProblem;
 use super::enums::vocabulary;
+use crate::text::tidy;
 use crate::{AgencyCode, WebUrl};
 
 vocabulary!(
@@ -75,9 +77,90 @@ impl Agency {
     }
 }
 
+/// The columns of an agency file, which are also the fields of the back-office form.
+pub const AGENCY_COLUMNS: &[&str] = &["kode", "nama", "singkatan", "jenis", "alamat", "telepon", "email", "situs_web"];
+
+/// The longest agency name accepted; other text fields allow [`MAX_AGENCY_TEXT`].
+pub const MAX_AGENCY_NAME: usize = 200;
+pub const MAX_AGENCY_TEXT: usize = 300;
+
+impl Agency {
+    /// Reads an agency from named fields (a file row or a form), listing every problem.
+    /// `field` returns a column's raw text ("" when absent); `jenis` is guessed from the
+    /// name when blank.
+    pub fn parse_fields<'a>(line: usize, field: impl Fn(&str) -> &'a str) -> Result<Self, Vec<RowProblem>> {
+        let mut problems = Vec::new();
+        let mut problem =
+            |column: &str, reason: String| problems.push(RowProblem { line, column: Some(column.into()), reason });
+        let opt = |column: &str| Some(tidy(field(column))).filter(|s| !s.is_empty());
+        let code = AgencyCode::parse(field("kode").trim()).map_err(|e| problem("kode", e.to_string())).ok();
+        let name = opt("nama");
+        match &name {
+            None => problem("nama", "wajib diisi".into()),
+            Some(n) if n.chars().count() > MAX_AGENCY_NAME => {
+                problem("nama", format!("terlalu panjang (maksimal {MAX_AGENCY_NAME} karakter)"))
+            }
+            Some(_) => {}
+        }
+        for column in ["singkatan", "alamat", "telepon", "email"] {
+            if opt(column).is_some_and(|v| v.chars().count() > MAX_AGENCY_TEXT) {
+                problem(column, format!("terlalu panjang (maksimal {MAX_AGENCY_TEXT} karakter)"));
+            }
+        }
+        let email = opt("email");
+        if let Some(raw) = &email
+            && let Err(e) = crate::identity::Email::parse(raw)
+        {
+            problem("email", e.to_string());
+        }
+        let kind = match opt("jenis") {
+            Some(raw) => AgencyKind::parse(&raw).map_err(|e| problem("jenis", e.to_string())).ok(),
+            None => name.as_deref().map(AgencyKind::infer_from_name),
+        };
+        let website =
+            WebUrl::parse_optional(field("situs_web")).map_err(|e| problem("situs_web", e.to_string())).ok().flatten();
+        match (code, name, kind) {
+            (Some(code), Some(name), Some(kind)) if problems.is_empty() => Ok(Self {
+                code,
+                name,
+                short_name: opt("singkatan"),
+                kind,
+                address: opt("alamat"),
+                phone: opt("telepon"),
+                email,
+                website,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parses_fields_and_lists_every_problem() {
+        let good = |c: &str| match c {
+            "kode" => " dinkes ",
+            "nama" => "Dinas  Kesehatan",
+            "email" => "dinkes@kotabogor.go.id",
+            _ => "",
+        };
+        let agency = Agency::parse_fields(2, good).ok();
+        assert_eq!(agency.as_ref().map(|a| (a.code.as_str(), a.name.as_str())), Some(("DINKES", "Dinas Kesehatan")));
+        assert_eq!(agency.map(|a| a.kind), Some(AgencyKind::Dinas));
+        let bad = |c: &str| match c {
+            "kode" => "1 x",
+            "jenis" => "kerajaan",
+            "email" => "bukan surel",
+            "situs_web" => "ftp://x",
+            _ => "",
+        };
+        let columns: Vec<String> =
+            Agency::parse_fields(3, bad).err().unwrap_or_default().into_iter().filter_map(|p| p.column).collect();
+        assert_eq!(columns, ["kode", "nama", "email", "jenis", "situs_web"]);
+    }
 
     #[test]
     fn infers_kind_from_name() {

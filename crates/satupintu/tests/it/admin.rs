@@ -16,10 +16,24 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/klien"),
     ("POST", "/admin/klien"),
     ("POST", "/admin/klien/contoh/rahasia"),
-    ("GET", "/admin/layanan?kode=KTP-EL"),
+    ("GET", "/admin/pencarian"),
+    ("GET", "/admin/layanan/KIA"),
+    ("POST", "/admin/layanan/KIA"),
+    ("POST", "/admin/layanan/KIA/status"),
+    ("GET", "/admin/opd"),
+    ("GET", "/admin/opd/baru"),
+    ("POST", "/admin/opd/baru"),
+    ("GET", "/admin/opd/DISDUKCAPIL"),
+    ("POST", "/admin/opd/DISDUKCAPIL"),
+    ("GET", "/admin/layanan/baru"),
+    ("POST", "/admin/layanan/baru"),
+    ("GET", "/admin/impor"),
+    ("POST", "/admin/impor"),
+    ("GET", "/admin/ekspor"),
+    ("GET", "/admin/ekspor/opd"),
 ];
 
-async fn sign_in(app: &TestApp, email: &str) -> String {
+pub(crate) async fn sign_in(app: &TestApp, email: &str) -> String {
     let body = format!("login={}&password=kata-sandi-uji", email.replace('@', "%40"));
     let response = client()
         .post(app.url("/masuk"))
@@ -32,7 +46,7 @@ async fn sign_in(app: &TestApp, email: &str) -> String {
     response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-async fn call(app: &TestApp, method: &str, path: &str, cookie: Option<&str>, body: &str) -> (u16, String) {
+pub(crate) async fn call(app: &TestApp, method: &str, path: &str, cookie: Option<&str>, body: &str) -> (u16, String) {
     let mut request = if method == "POST" {
         client().post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").body(body.to_string())
     } else {
@@ -73,13 +87,16 @@ on_both_backends!(only_admins_reach_the_back_office, |db| {
     store.close().await;
     let app = TestApp::spawn(db, false).await;
     let body = "email=warga%40contoh.id&peran=asesor&opd=";
+    let mut others = Vec::new();
+    for email in ["warga@contoh.id", "operator@contoh.id", "asesor@contoh.id"] {
+        others.push((email, sign_in(&app, email).await));
+    }
     for (method, path) in ADMIN_ROUTES {
         let (status, location) = call(&app, method, path, None, body).await;
         assert_eq!(status, 303, "anonymous {method} {path}");
         assert!(location.starts_with("/masuk?kembali="), "{location}");
-        for email in ["warga@contoh.id", "operator@contoh.id", "asesor@contoh.id"] {
-            let cookie = sign_in(&app, email).await;
-            let (status, _) = call(&app, method, path, Some(&cookie), body).await;
+        for (email, cookie) in &others {
+            let (status, _) = call(&app, method, path, Some(cookie), body).await;
             assert_eq!(status, 403, "{email} {method} {path}");
         }
     }

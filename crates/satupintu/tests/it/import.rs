@@ -62,10 +62,13 @@ async fn good_csv_imports_and_reimport_updates() {
     let file = write(db.dir.path(), "katalog.csv", GOOD);
     let out = satupintu(&db, &["import", "catalog", &file]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).trim(), "imported 2 rows: 2 new, 0 updated, 0 status changes, 2 new agencies");
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "imported 2 rows: 2 new, 0 updated, 0 unchanged, 0 status changes, 2 new agencies"
+    );
     let again = satupintu(&db, &["import", "catalog", &file]);
     assert!(again.status.success());
-    assert!(text(&again.stdout).contains("0 new, 2 updated, 0 status changes"));
+    assert!(text(&again.stdout).contains("0 new, 0 updated, 2 unchanged, 0 status changes"));
     assert_eq!(count_services(&db).await, 2);
 }
 

@@ -10,6 +10,7 @@
 
 mod accounts;
 mod admin;
+mod admin_catalog;
 mod audit;
 mod binary;
 mod email_links;

@@ -1,5 +1,6 @@
 //! The catalog's storage: agencies, categories, services and their status history.
 
+pub(crate) mod admin;
 mod filter;
 mod progress;
 pub(crate) mod read;
@@ -8,6 +9,7 @@ pub(crate) mod write;
 use domain::{Agency, Audience, IntegrationMode, IntegrationStatus, Service, ServiceCode, StatusChange};
 use serde::Serialize;
 
+pub use admin::CatalogEditError;
 pub use filter::{Page, Paged, ServiceFilter};
 pub use progress::AgencyProgress;
 

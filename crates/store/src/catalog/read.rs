@@ -14,7 +14,7 @@ const SUMMARY_COLUMNS: &str = "s.code, s.name, s.summary, s.category_slug, c.nam
      a.code AS agency_code, a.name AS agency_name, a.short_name AS agency_short_name, \
      s.audience, s.mode, s.status, s.duration_days, s.cost_rupiah, s.opens";
 
-const FROM_SERVICES: &str = "FROM services s \
+pub(crate) const FROM_SERVICES: &str = "FROM services s \
      JOIN agencies a ON a.id = s.agency_id \
      JOIN categories c ON c.slug = s.category_slug";
 
@@ -37,7 +37,7 @@ fn summary(row: &AnyRow) -> Result<ServiceSummary, StoreError> {
     })
 }
 
-fn agency(row: &AnyRow) -> Result<Agency, StoreError> {
+pub(crate) fn agency(row: &AnyRow) -> Result<Agency, StoreError> {
     Ok(Agency {
         code: row.agency_code("code")?,
         name: row.text("name")?,

@@ -1,4 +1,7 @@
-//! Back-office: a service's integration status, changed with a note (role `admin`).
+//! Back-office: a service's page (role `admin`): its integration status changed with a
+//! note, retiring it, and editing its record.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -6,10 +9,12 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
-use domain::{IntegrationStatus, ServiceCode};
-use store::StatusChangeError;
+use domain::{IntegrationStatus, RowProblem, ServiceCode};
+use store::{CatalogEditError, StatusChangeError};
 
 use super::account::{field, form, internal, see_other};
+use super::admin_form::{Field, Summary, fields, problem, submitted, summary};
+use super::admin_service_form::{self, choices, edit_specs};
 use crate::auth::roles::Admin;
 use crate::error::{PageError, render};
 use crate::query::pairs;
@@ -28,15 +33,20 @@ struct ServicePage {
     l: Layout,
     code: String,
     name: String,
-    summary: String,
-    keywords: String,
-    web_url: String,
     status: String,
     choices: Vec<Choice>,
+    /// Whether the service may be retired now (shown as its own action).
+    can_retire: bool,
     history: Vec<HistoryRow>,
     error: Option<String>,
     notice: Option<String>,
+    /// The edit form.
+    fields: Vec<Field>,
+    summary: Vec<Summary>,
 }
+
+/// What the edit form shows after a refused edit: the person's input and its problems.
+type Refused<'a> = Option<(&'a HashMap<String, String>, &'a [RowProblem])>;
 
 async fn page(
     state: &AppState,
@@ -44,25 +54,31 @@ async fn page(
     code: &ServiceCode,
     error: Option<String>,
     notice: Option<String>,
+    edit: Refused<'_>,
 ) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     // Read past the cache: an admin must see the state they are about to change.
     let detail = state.store.service(code).await.map_err(PageError::store(ctx.lang))?;
+    let agencies = state.store.list_agencies().await.map_err(|e| internal(ctx, e))?;
     let s = &detail.service;
+    let current = admin_service_form::values_of(s);
+    let (values, problems) = edit.unwrap_or((&current, &[]));
+    let fields = fields(t, admin_service_form::PREFIX, &edit_specs(), values, problems, choices(t, &agencies));
     let page = ServicePage {
         l: ctx.layout(state, &s.name, Nav::None),
         code: s.code.to_string(),
         name: s.name.clone(),
-        summary: s.summary.clone().unwrap_or_default(),
-        keywords: s.keywords.join("; "),
-        web_url: s.web_url.as_ref().map(ToString::to_string).unwrap_or_default(),
         status: status_label(t, s.status),
         choices: s
             .status
             .successors()
             .iter()
+            .filter(|to| **to != IntegrationStatus::Retired)
             .map(|to| Choice { value: to.as_str().into(), label: status_label(t, *to), selected: false })
             .collect(),
+        can_retire: s.status.successors().contains(&IntegrationStatus::Retired),
+        summary: summary(&fields, problems),
+        fields,
         history: detail
             .history
             .iter()
@@ -100,14 +116,17 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(ctx.lang))?;
+    let t = ctx.tr();
     let notice = if ctx.path.ends_with("?tersimpan=1") {
-        Some(ctx.tr().get("admin-status-saved"))
+        Some(t.get("admin-status-saved"))
     } else if ctx.path.ends_with("?tersimpan=data") {
-        Some(ctx.tr().get("admin-edit-saved"))
+        Some(t.get("admin-edit-saved"))
+    } else if ctx.path.ends_with("?tersimpan=baru") {
+        Some(t.get("admin-service-created"))
     } else {
         None
     };
-    page(&state, &ctx, &code, None, notice).await
+    page(&state, &ctx, &code, None, notice, None).await
 }
 
 /// Changes the status; the portal, the API and search see it at once.
@@ -124,9 +143,14 @@ pub async fn change_status(
     let note = domain::text::tidy(field(&fields, "catatan"));
     let note = (!note.is_empty()).then(|| note.chars().take(500).collect::<String>());
     let Ok(to) = IntegrationStatus::parse(field(&fields, "status")) else {
-        let page = page(&state, &ctx, &code, Some(t.get("admin-status-invalid")), None).await?;
+        let page = page(&state, &ctx, &code, Some(t.get("admin-status-invalid")), None, None).await?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     };
+    // Retiring takes a service out of the portal: the history must say why.
+    if to == IntegrationStatus::Retired && note.is_none() {
+        let page = page(&state, &ctx, &code, Some(t.get("admin-retire-note-required")), None, None).await?;
+        return Ok((StatusCode::BAD_REQUEST, page).into_response());
+    }
     match state.store.change_service_status(&code, to, note, &admin.id, Utc::now()).await {
         Ok(_) => {
             state.catalog_changed();
@@ -134,14 +158,15 @@ pub async fn change_status(
         }
         Err(StatusChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),
         Err(StatusChangeError::Transition(e)) => {
-            let page = page(&state, &ctx, &code, Some(e.to_string()), None).await?;
+            let page = page(&state, &ctx, &code, Some(e.to_string()), None, None).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
         Err(StatusChangeError::Store(e)) => Err(internal(&ctx, e)),
     }
 }
 
-/// Saves an edit of the service's name, summary, keywords and web address.
+/// Saves an edit of the service's record. Fields left out of the form keep their value,
+/// so a client may send only what it changes.
 pub async fn edit(
     State(state): State<AppState>,
     ctx: PageCtx,
@@ -151,36 +176,30 @@ pub async fn edit(
 ) -> Result<Response, PageError> {
     let t = ctx.tr();
     let code = ServiceCode::parse(&code).map_err(|_| PageError::not_found(ctx.lang))?;
-    let fields = form(&body);
-    let name = domain::text::tidy(field(&fields, "nama"));
-    let summary = domain::text::tidy(field(&fields, "ringkasan"));
-    let mut problems = Vec::new();
-    if name.is_empty() || name.chars().count() > 200 {
-        problems.push(t.get("admin-edit-name-invalid"));
-    }
-    if summary.chars().count() > domain::catalog::MAX_SUMMARY_CHARS {
-        problems.push(t.get("admin-edit-summary-invalid"));
-    }
-    let web_url = domain::WebUrl::parse_optional(field(&fields, "url_web"))
-        .map_err(|e| problems.push(format!("{}: {e}", t.get("admin-edit-web-url"))))
-        .ok()
-        .flatten();
-    if !problems.is_empty() {
-        let page = page(&state, &ctx, &code, Some(problems.join(" ")), None).await?;
-        return Ok((StatusCode::BAD_REQUEST, page).into_response());
-    }
-    let edit = store::ServiceEdit {
-        name,
-        summary: (!summary.is_empty()).then_some(summary),
-        keywords: domain::text::split_list(field(&fields, "kata_kunci")),
-        web_url,
+    let current = state.store.service(&code).await.map_err(PageError::store(ctx.lang))?.service;
+    let specs = edit_specs();
+    let mut values = admin_service_form::values_of(&current);
+    values.extend(submitted(&form(&body), &specs));
+    let refused = |problems: Vec<RowProblem>| {
+        let (state, ctx, code, values) = (&state, &ctx, &code, &values);
+        async move {
+            let page = page(state, ctx, code, None, None, Some((values, &problems))).await?;
+            Ok::<_, PageError>((StatusCode::BAD_REQUEST, page).into_response())
+        }
     };
-    match state.store.edit_service(&code, &edit, &admin.id, Utc::now()).await {
+    let edited = match admin_service_form::parse(&specs, &values, current.status_changed_at) {
+        Ok(service) => service,
+        Err(problems) => return refused(problems).await,
+    };
+    match state.store.edit_service(&edited, &admin.id, Utc::now()).await {
         Ok(()) => {
             state.catalog_changed();
             Ok(see_other(&format!("/admin/layanan/{code}?tersimpan=data"), None))
         }
-        Err(StatusChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),
+        Err(CatalogEditError::NotFound) => Err(PageError::not_found(ctx.lang)),
+        Err(CatalogEditError::UnknownAgency(agency)) => {
+            refused(vec![problem("opd_kode", t.with("admin-agency-unknown", "code", agency))]).await
+        }
         Err(e) => Err(internal(&ctx, e)),
     }
 }

@@ -5,6 +5,10 @@ mod account;
 mod account_apps;
 mod admin;
 mod admin_clients;
+mod admin_agencies;
+mod admin_form;
+mod admin_import;
+mod admin_service_form;
 mod admin_services;
 mod agencies;
 mod catalog;
@@ -64,6 +68,19 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/layanan", get(admin_services::find))
         .route("/admin/layanan/{code}", get(admin_services::show).post(admin_services::edit))
         .route("/admin/layanan/{code}/status", axum::routing::post(admin_services::change_status))
+        // Back-office for the catalog: agencies, new services, file import and export.
+        .route("/admin/opd", get(admin_agencies::list))
+        .route("/admin/opd/baru", get(admin_agencies::new_form).post(admin_agencies::create))
+        .route("/admin/opd/{code}", get(admin_agencies::show).post(admin_agencies::update))
+        .route("/admin/layanan/baru", get(admin_service_form::new_form).post(admin_service_form::create))
+        .route(
+            "/admin/impor",
+            get(admin_import::page)
+                .post(admin_import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(admin_import::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/admin/ekspor", get(admin_import::export_catalog))
+        .route("/admin/ekspor/opd", get(admin_import::export_agencies))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }
