@@ -4,8 +4,8 @@
 mod account;
 mod account_apps;
 mod admin;
-mod admin_clients;
 mod admin_agencies;
+mod admin_clients;
 mod admin_form;
 mod admin_import;
 mod admin_service_form;
