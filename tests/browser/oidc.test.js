@@ -5,7 +5,7 @@
 // refreshes its tokens and signs the person out (RP-initiated logout).
 //
 // SATUPINTU_URL is a running `satupintu serve --demo` with an admin admin@contoh.id and its
-// mail going to the SMTP sink that writes SATUPINTU_MAILBOX.
+// mail going to the SMTP sink that writes SATUPINTU_TEST_MAILBOX.
 "use strict";
 
 const { test, before, after } = require("node:test");
@@ -15,7 +15,7 @@ const http = require("node:http");
 const oidc = require("openid-client");
 const { BASE, VIEWPORTS, launch, newPage, assertAccessible } = require("./support.js");
 
-const MAILBOX = process.env.SATUPINTU_MAILBOX;
+const MAILBOX = process.env.SATUPINTU_TEST_MAILBOX;
 
 let browser;
 let rp;

@@ -18,7 +18,7 @@ pub const VERIFIER: &str = "dBjftJeZ4CVP-mJ0kl2zAx0X0nZKNkxCZlvL0a8dA7s";
 
 /// A running app with one registered client and one signed-in citizen.
 pub struct Setup {
-    pub app: TestApp,
+    pub app: std::sync::Arc<TestApp>,
     pub client_id: String,
     pub secret: Option<String>,
     pub cookie: String,
@@ -51,7 +51,7 @@ pub async fn setup(db: crate::helpers::TestDb, public: bool, allow_nik: bool) ->
     )
     .await;
     let cookie = cookie_of(&response).expect("signed in after sign-up");
-    Setup { app, client_id: registered.id, secret, cookie }
+    Setup { app: std::sync::Arc::new(app), client_id: registered.id, secret, cookie }
 }
 
 pub fn cookie_of(response: &reqwest::Response) -> Option<String> {
@@ -451,4 +451,58 @@ on_both_backends!(rp_initiated_logout, |db| {
     assert_eq!(location(&out), format!("{AFTER_LOGOUT}?state=bye-1"));
     let account = get(&s.app, "/akun", Some(&s.cookie)).await;
     assert!(location(&account).starts_with("/masuk"), "the session is over");
+});
+
+on_both_backends!(request_without_nonce_and_scope_order, |db| {
+    let s = setup(db, false, false).await;
+    code(&s, "openid").await;
+    // No nonce, scopes in another order, an unsupported scope (address) ignored.
+    let mut params = auth_params(&s, "email openid address profile");
+    params.retain(|(k, _)| k != "nonce");
+    params.push(("max_age".into(), "10000".into()));
+    let page = get(&s.app, &format!("/oidc/authorize?{}", encode(&params)), Some(&s.cookie)).await;
+    assert_eq!(page.status().as_u16(), 200, "new scopes need consent; a recent sign-in needs no new one");
+    let mut form: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form.push(("keputusan", "izinkan"));
+    let answer = post(&s.app, "/oidc/persetujuan", &form, Some(&s.cookie)).await;
+    let q = query_of(&location(&answer));
+    let (status, body) = exchange(&s, &q["code"]).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["scope"], "email openid profile");
+    let claims = jwt_part(body["id_token"].as_str().unwrap(), 1);
+    assert!(claims.get("nonce").is_none());
+    assert!(claims["auth_time"].is_i64());
+
+    // id_token_hint: the signed-in person's own hint is honoured silently...
+    let hint = body["id_token"].as_str().unwrap().to_string();
+    let mut silent = auth_params(&s, "openid");
+    silent.push(("prompt".into(), "none".into()));
+    silent.push(("id_token_hint".into(), hint));
+    let response = get(&s.app, &format!("/oidc/authorize?{}", encode(&silent)), Some(&s.cookie)).await;
+    assert!(query_of(&location(&response)).contains_key("code"));
+    // ...while a hint naming someone else is not this session's person.
+    let other = post(
+        &s.app,
+        "/daftar",
+        &[
+            ("nama", "Budi"),
+            ("email", "budi@contoh.id"),
+            ("password", "kata-sandi-budi-1"),
+            ("password2", "kata-sandi-budi-1"),
+        ],
+        None,
+    )
+    .await;
+    let budi = Setup {
+        app: s.app.clone(),
+        client_id: s.client_id.clone(),
+        secret: s.secret.clone(),
+        cookie: cookie_of(&other).unwrap(),
+    };
+    let budi_code = code(&budi, "openid").await;
+    let (_, budi_tokens) = exchange(&budi, &budi_code).await;
+    silent.retain(|(k, _)| k != "id_token_hint");
+    silent.push(("id_token_hint".into(), budi_tokens["id_token"].as_str().unwrap().to_string()));
+    let response = get(&s.app, &format!("/oidc/authorize?{}", encode(&silent)), Some(&s.cookie)).await;
+    assert_eq!(query_of(&location(&response))["error"], "login_required");
 });
