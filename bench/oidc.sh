@@ -11,7 +11,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DURATION=${1:-10}
-CONNS=32
+CONNS=${CONNS:-32}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2

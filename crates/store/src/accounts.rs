@@ -121,7 +121,7 @@ impl Store {
         if user.email.is_none() && user.phone.is_none() {
             return Err(AccountError::NoContact);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(email) = &user.email {
             let taken = sqlx::query("SELECT id FROM users WHERE email = $1")
                 .bind(email.as_str())
@@ -235,7 +235,7 @@ impl Store {
         agencies: &[AgencyCode],
         actor: &str,
     ) -> Result<User, AccountError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT id, role FROM users WHERE email = $1")
             .bind(email.as_str())
             .fetch_optional(&mut *tx)
@@ -348,7 +348,7 @@ impl Store {
     /// to erasure). The audit log keeps that it happened, without the person's contact
     /// details.
     pub async fn delete_user(&self, user_id: &str, now: DateTime<Utc>) -> Result<(), AccountError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for table in ["sessions", "oidc_tokens", "oidc_codes", "oidc_grants"] {
             let sql = format!("DELETE FROM {table} WHERE user_id = $1");
             sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).execute(&mut *tx).await?;
@@ -385,7 +385,7 @@ impl Store {
         masked: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AccountError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET nik_sealed = $1, updated_at = $2 WHERE id = $3")
             .bind(sealed.map(str::to_string))
             .bind(ts(now))
@@ -411,7 +411,7 @@ impl Store {
         keep_session: &str,
         now: DateTime<Utc>,
     ) -> Result<(), AccountError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(ts(now))
@@ -446,7 +446,7 @@ impl Store {
         expires_at: DateTime<Utc>,
         mail_payload: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO email_tokens (token_hash, user_id, purpose, email, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -66,7 +66,7 @@ pub(crate) async fn append(
 impl Store {
     /// Records a change on its own (when it was made outside one transaction).
     pub async fn audit(&self, change: &Change<'_>) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let seq = append(&mut tx, change, Utc::now()).await?;
         tx.commit().await?;
         Ok(seq)

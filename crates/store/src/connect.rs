@@ -1,6 +1,7 @@
 //! Opening the database: backend choice, SQLite tuning, pool size.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -41,6 +42,42 @@ impl Backend {
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time: writers of this process queue here, in order,
+    /// instead of polling the file lock (SQLite's busy handler sleeps up to 100 ms a try,
+    /// which made the tail latency of concurrent writes hundreds of milliseconds).
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// The refresh-token rotation queue, started on first use.
+    pub(crate) refresh_queue: crate::oidc::refresh::Queue,
+}
+
+/// A write transaction; on SQLite it also holds this process's writer turn until it
+/// commits or is dropped (rolled back). Derefs to the connection, like a transaction.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub(crate) async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -79,7 +116,7 @@ impl Store {
             }
             Backend::Postgres => pool_options.max_connections(16).connect_with(options).await?,
         };
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, writer: Arc::default(), refresh_queue: Default::default() })
     }
 
     /// Opens (creating if needed) the embedded SQLite database in a data folder.
@@ -89,8 +126,29 @@ impl Store {
         Self::connect(&format!("sqlite://{}", file.display())).await
     }
 
+    /// This store with a queue of its own, for a background writer that must not keep
+    /// the original queue's sender alive.
+    pub(crate) fn detached(&self) -> Self {
+        Self { refresh_queue: Default::default(), ..self.clone() }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first cannot upgrade to a
+    /// writer once another connection has committed, and fails with "database is locked"
+    /// instead of waiting its turn under `busy_timeout`.
+    pub(crate) async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+                Ok(WriteTx { tx, _turn: Some(turn) })
+            }
+            Backend::Postgres => Ok(WriteTx { tx: self.pool.begin().await?, _turn: None }),
+        }
     }
 
     /// Checks the database answers; used by `/readyz`.

@@ -12,6 +12,9 @@ pub enum StoreError {
     Corrupt { column: &'static str, reason: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A write batched with others failed (the database error's message, shared by all).
+    #[error("database: {0}")]
+    Batch(String),
     #[error("data folder: {0}")]
     Io(#[from] std::io::Error),
 }

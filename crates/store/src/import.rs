@@ -72,7 +72,7 @@ impl Store {
         on_row: impl Fn(usize),
         audit: Option<(&str, &str)>,
     ) -> Result<ImportOutcome, ImportRejected> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         let mut outcome = ImportOutcome::default();
         let mut problems = Vec::new();

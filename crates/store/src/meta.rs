@@ -14,7 +14,7 @@ impl Store {
     /// Sets a fact and bumps the catalog revision in one transaction, so every process
     /// following the revision (search indexes, caches) looks at the new fact at once.
     pub async fn set_meta_and_notify(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         )

@@ -58,7 +58,7 @@ impl Store {
             if applied.contains(version) {
                 continue;
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             for statement in statements(sql) {
                 sqlx::query(AssertSqlSafe(statement)).execute(&mut *tx).await?;
             }

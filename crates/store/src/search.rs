@@ -97,7 +97,7 @@ impl Store {
     /// Replaces every synonym group; search indexes pick the change up like a catalog
     /// change.
     pub async fn replace_synonyms(&self, groups: &[SynonymRow]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         bump_revision(&mut tx).await?;
         sqlx::query("DELETE FROM search_synonyms").execute(&mut *tx).await?;
         for (i, group) in groups.iter().enumerate() {
@@ -120,7 +120,7 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (day, query, c) in rows {
             sqlx::query(
                 "INSERT INTO search_stats (day, query, searches, zero_results, clicks) VALUES ($1, $2, $3, $4, $5) \

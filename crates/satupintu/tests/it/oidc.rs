@@ -506,3 +506,37 @@ on_both_backends!(request_without_nonce_and_scope_order, |db| {
     let response = get(&s.app, &format!("/oidc/authorize?{}", encode(&silent)), Some(&s.cookie)).await;
     assert_eq!(query_of(&location(&response))["error"], "login_required");
 });
+
+on_both_backends!(concurrent_exchanges_and_refreshes_all_succeed, |db| {
+    // Every exchange reads, then writes, in one transaction; on SQLite such transactions
+    // must take the write lock up front or they fail with "database is locked" under load.
+    let s = std::sync::Arc::new(setup(db, false, false).await);
+    let mut codes = Vec::new();
+    for _ in 0..12 {
+        codes.push(code(&s, "openid").await);
+    }
+    let exchanges: Vec<_> = codes
+        .into_iter()
+        .map(|c| {
+            let s = s.clone();
+            tokio::spawn(async move { exchange(&s, &c).await })
+        })
+        .collect();
+    let mut refresh_tokens = Vec::new();
+    for handle in exchanges {
+        let (status, body) = handle.await.unwrap();
+        assert_eq!(status, 200, "{body}");
+        refresh_tokens.push(body["refresh_token"].as_str().unwrap().to_string());
+    }
+    let refreshes: Vec<_> = refresh_tokens
+        .into_iter()
+        .map(|t| {
+            let s = s.clone();
+            tokio::spawn(async move { token(&s, &[("grant_type", "refresh_token"), ("refresh_token", &t)]).await })
+        })
+        .collect();
+    for handle in refreshes {
+        let (status, body) = handle.await.unwrap();
+        assert_eq!(status, 200, "{body}");
+    }
+});

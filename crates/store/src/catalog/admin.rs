@@ -106,7 +106,7 @@ async fn touch_services_of(conn: &mut AnyConnection, agency_id: &str, revision: 
 impl Store {
     /// Adds a new agency; its code must be unused.
     pub async fn create_agency(&self, new: &Agency, actor: &str, now: DateTime<Utc>) -> Result<(), CatalogEditError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         bump_revision(&mut tx).await?;
         if agency_id(&mut tx, new.code.as_str()).await?.is_some() {
             return Err(CatalogEditError::CodeTaken);
@@ -126,7 +126,7 @@ impl Store {
 
     /// Saves an edit of an existing agency (its code stays).
     pub async fn edit_agency(&self, edited: &Agency, actor: &str, now: DateTime<Utc>) -> Result<(), CatalogEditError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         let before = read_agency(&mut tx, &edited.code).await?.ok_or(CatalogEditError::NotFound)?;
         let id = upsert_agency(&mut tx, edited, now).await?;
@@ -140,7 +140,7 @@ impl Store {
 
     /// Adds a new service to an existing agency, with its first history entry.
     pub async fn create_service(&self, new: &Service, actor: &str, now: DateTime<Utc>) -> Result<(), CatalogEditError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         if service_state(&mut tx, &new.code).await?.is_some() {
             return Err(CatalogEditError::CodeTaken);
@@ -173,7 +173,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), CatalogEditError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         let before = read_service(&mut tx, &edited.code).await?.ok_or(CatalogEditError::NotFound)?;
         let agency = agency_id(&mut tx, edited.agency.as_str())

@@ -187,7 +187,7 @@ impl Store {
     /// Adds or updates agencies by code, in one transaction.
     pub async fn upsert_agencies(&self, agencies: &[Agency]) -> Result<(), StoreError> {
         let now = Utc::now();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         for agency in agencies {
             let id = upsert_agency(&mut tx, agency, now).await?;
@@ -213,7 +213,7 @@ impl Store {
 
     /// Sets how often services were opened (used by the demo city's sample figures).
     pub async fn set_opens(&self, opens: &[(ServiceCode, u64)]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for (code, n) in opens {
             sqlx::query("UPDATE services SET opens = $1 WHERE code = $2")
                 .bind(i64::try_from(*n).unwrap_or(i64::MAX))
@@ -231,7 +231,7 @@ impl Store {
         let Some(last) = history.last() else {
             return Ok(());
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         let (id, _) = service_state(&mut tx, code).await?.ok_or(StoreError::NotFound)?;
         sqlx::query("DELETE FROM service_status_changes WHERE service_id = $1")
@@ -276,7 +276,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<StatusChange, StatusChangeError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let revision = bump_revision(&mut tx).await?;
         let (id, current) = service_state(&mut tx, code).await?.ok_or(StatusChangeError::NotFound)?;
         let to = current.transition(to)?;

@@ -93,7 +93,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<OidcClient, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO oidc_clients (id, name, secret_hash, redirect_uris, post_logout_redirect_uris, allow_nik, \
              service_code, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
@@ -155,7 +155,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<OidcClient, StoreError> {
         let before = self.client(id).await?.ok_or(StoreError::NotFound)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let disabled_at = if edit.disabled { Some(ts(now)) } else { None };
         sqlx::query(
             "UPDATE oidc_clients SET name = $1, redirect_uris = $2, post_logout_redirect_uris = $3, allow_nik = $4, \
@@ -204,7 +204,7 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE oidc_clients SET secret_hash = $1, updated_at = $2 WHERE id = $3 AND secret_hash IS NOT NULL",
         )

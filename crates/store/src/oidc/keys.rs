@@ -45,7 +45,7 @@ impl Store {
 
     /// Makes `key` the signing key and retires the one before it.
     pub async fn add_signing_key(&self, key: &StoredKey) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE oidc_keys SET retired_at = $1 WHERE retired_at IS NULL")
             .bind(ts(key.created_at))
             .execute(&mut *tx)

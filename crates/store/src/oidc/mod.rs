@@ -4,6 +4,7 @@
 
 mod clients;
 mod keys;
+pub(crate) mod refresh;
 mod tokens;
 
 pub use clients::{ClientEdit, NewClient, OidcClient};

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AnyConnection;
 
-use super::{scope_union, scope_within};
+use super::scope_union;
 use crate::accounts::{USER_COLUMNS, user_without_agencies};
 use crate::rows::{Columns, ts};
 use crate::{Store, StoreError, User};
@@ -89,43 +89,33 @@ pub struct NewTokens<'a> {
     pub refresh_ttl: Duration,
 }
 
-async fn insert_token(
+/// Stores an access and a refresh token of one grant (one statement).
+pub(super) async fn insert_pair(
     conn: &mut AnyConnection,
-    hash: &str,
-    kind: &str,
     grant: &TokenGrant,
+    tokens: NewTokens<'_>,
     now: DateTime<Utc>,
-    ttl: Duration,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO oidc_tokens (token_hash, kind, family, client_id, user_id, scope, auth_time, created_at, \
-         expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         expires_at) VALUES ($1, 'access', $3, $4, $5, $6, $7, $8, $9), ($2, 'refresh', $3, $4, $5, $6, $7, $8, $10)",
     )
-    .bind(hash)
-    .bind(kind)
+    .bind(tokens.access_hash)
+    .bind(tokens.refresh_hash)
     .bind(grant.family.as_str())
     .bind(grant.client_id.as_str())
     .bind(grant.user_id.as_str())
     .bind(grant.scope.as_str())
     .bind(ts(grant.auth_time))
     .bind(ts(now))
-    .bind(ts(now + ttl))
+    .bind(ts(now + tokens.access_ttl))
+    .bind(ts(now + tokens.refresh_ttl))
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-async fn insert_pair(
-    conn: &mut AnyConnection,
-    grant: &TokenGrant,
-    tokens: NewTokens<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    insert_token(conn, tokens.access_hash, "access", grant, now, tokens.access_ttl).await?;
-    insert_token(conn, tokens.refresh_hash, "refresh", grant, now, tokens.refresh_ttl).await
-}
-
-async fn revoke_family(conn: &mut AnyConnection, family: &str) -> Result<(), StoreError> {
+pub(super) async fn revoke_family(conn: &mut AnyConnection, family: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM oidc_tokens WHERE family = $1").bind(family).execute(&mut *conn).await?;
     Ok(())
 }
@@ -149,7 +139,7 @@ impl Store {
         scope: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let old = sqlx::query("SELECT scope FROM oidc_grants WHERE user_id = $1 AND client_id = $2")
             .bind(user_id)
             .bind(client_id)
@@ -198,7 +188,7 @@ impl Store {
     /// Withdraws consent: the grant, and every code and token the client holds for the
     /// person, end together. Returns whether there was a grant.
     pub async fn revoke_app(&self, user_id: &str, client_id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("DELETE FROM oidc_grants WHERE user_id = $1 AND client_id = $2")
             .bind(user_id)
             .bind(client_id)
@@ -242,7 +232,7 @@ impl Store {
     /// Spends a code. A second presentation revokes the tokens the first one produced
     /// (their family is the code's hash).
     pub async fn redeem_code(&self, code_hash: &str, now: DateTime<Utc>) -> Result<CodeRedemption, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT client_id, user_id, redirect_uri, scope, nonce, code_challenge, auth_time, expires_at, used_at \
              FROM oidc_codes WHERE code_hash = $1",
@@ -289,7 +279,7 @@ impl Store {
         tokens: NewTokens<'_>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         insert_pair(&mut tx, grant, tokens, now).await?;
         sqlx::query("UPDATE oidc_grants SET last_used_at = $1 WHERE user_id = $2 AND client_id = $3")
             .bind(ts(now))
@@ -299,57 +289,6 @@ impl Store {
             .await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Rotates a refresh token: the old one is spent and a new pair is stored, narrowed to
-    /// `scope` when the client asks for less.
-    pub async fn rotate_refresh(
-        &self,
-        refresh_hash: &str,
-        client_id: &str,
-        scope: Option<&str>,
-        tokens: NewTokens<'_>,
-        now: DateTime<Utc>,
-    ) -> Result<RefreshOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let row = sqlx::query(
-            "SELECT family, client_id, user_id, scope, auth_time, expires_at, used_at FROM oidc_tokens \
-             WHERE token_hash = $1 AND kind = 'refresh'",
-        )
-        .bind(refresh_hash)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(row) = row else { return Ok(RefreshOutcome::Invalid) };
-        let family = row.text("family")?;
-        if row.text("client_id")? != client_id || row.int("expires_at")? <= ts(now) {
-            return Ok(RefreshOutcome::Invalid);
-        }
-        let held = row.text("scope")?;
-        let scope = match scope {
-            Some(asked) if !scope_within(asked, &held) => return Ok(RefreshOutcome::WiderScope),
-            Some(asked) => super::scopes(asked).join(" "),
-            None => held,
-        };
-        let spent = sqlx::query("UPDATE oidc_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
-            .bind(ts(now))
-            .bind(refresh_hash)
-            .execute(&mut *tx)
-            .await?;
-        if row.opt_int("used_at")?.is_some() || spent.rows_affected() != 1 {
-            revoke_family(&mut tx, &family).await?;
-            tx.commit().await?;
-            return Ok(RefreshOutcome::Replayed);
-        }
-        let grant = TokenGrant {
-            family,
-            client_id: client_id.to_string(),
-            user_id: row.text("user_id")?,
-            scope,
-            auth_time: row.time("auth_time")?,
-        };
-        insert_pair(&mut tx, &grant, tokens, now).await?;
-        tx.commit().await?;
-        Ok(RefreshOutcome::Rotated(grant))
     }
 
     /// The live access token with this hash, with its person.
@@ -373,7 +312,7 @@ impl Store {
     /// RFC 7009 revocation by the client the token was issued to (anyone else's request
     /// changes nothing). Revoking a refresh token ends its whole family.
     pub async fn revoke_token(&self, token_hash: &str, client_id: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT kind, family FROM oidc_tokens WHERE token_hash = $1 AND client_id = $2")
             .bind(token_hash)
             .bind(client_id)

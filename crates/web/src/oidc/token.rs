@@ -151,8 +151,7 @@ async fn from_refresh(state: &AppState, client: &OidcClient, form: &Form) -> Res
         refresh_hash: &refresh_hash,
         refresh_ttl: REFRESH_TTL,
     };
-    let outcome =
-        state.store.rotate_refresh(&token_hash(refresh), &client.id, form.get("scope"), tokens, Utc::now()).await?;
+    let outcome = state.store.rotate_refresh(&token_hash(refresh), &client.id, form.get("scope"), tokens).await?;
     match outcome {
         RefreshOutcome::Rotated(grant) => Ok(response(&pair, &grant.scope)),
         RefreshOutcome::Replayed => {
