@@ -48,6 +48,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
             }
         }
     }
+    let nik_key = settings.nik_key()?;
     let web_settings = WebSettings {
         city_name: settings.city_name.clone(),
         programme_target: settings.programme.target,
@@ -55,7 +56,8 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         demo: demo::is_loaded(&store).await?,
         secure_cookies: settings.secure_cookies,
         trusted_proxies: settings.trusted_proxies.clone(),
-        sealer: web::auth::seal::Sealer::new(&settings.nik_key()?),
+        sealer: web::auth::seal::Sealer::new(&nik_key),
+        access_key: web::oidc::access::AccessKey::derive(&nik_key),
         public_url: settings.public_url.clone(),
     };
     match &settings.smtp_url {
@@ -65,6 +67,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         }
         None => tracing::warn!("no smtp_url: e-mails wait in the outbox until one is configured"),
     }
+    tokio::spawn(crate::janitor::run(store.clone()));
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);
     Ok(App { store, router })

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod generate;
+mod janitor;
 pub mod mailer;
 mod oidc_cli;
 mod search_cli;

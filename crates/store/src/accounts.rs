@@ -515,4 +515,14 @@ impl Store {
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&self.pool).await?;
         Ok(done.rows_affected())
     }
+
+    /// Removes sessions past their absolute expiry or idle for longer than `idle`.
+    pub async fn purge_expired_sessions(&self, now: DateTime<Utc>, idle: Duration) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+            .bind(ts(now))
+            .bind(ts(now - idle))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
 }

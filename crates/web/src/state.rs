@@ -22,8 +22,10 @@ pub struct WebSettings {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Encrypts personal data at rest (the NIK).
     pub sealer: crate::auth::seal::Sealer,
-    /// The address people reach the portal at, for links in e-mails.
+    /// The address people reach the portal at, for links in e-mails; the OIDC issuer.
     pub public_url: String,
+    /// Seals OIDC access tokens (derived from the same server key as the sealer).
+    pub access_key: crate::oidc::access::AccessKey,
 }
 
 impl Default for WebSettings {
@@ -38,6 +40,7 @@ impl Default for WebSettings {
             // Tests and embedders that never store a NIK; `satupintu serve` passes its key.
             sealer: crate::auth::seal::Sealer::new(&[0u8; 32]),
             public_url: "http://127.0.0.1:8080".into(),
+            access_key: crate::oidc::access::AccessKey::derive(&[0u8; 32]),
         }
     }
 }

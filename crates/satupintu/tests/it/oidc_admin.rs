@@ -130,3 +130,49 @@ on_both_backends!(rotated_keys_stay_published_until_their_tokens_expire, |db| {
     assert!(err.to_string().contains("nik_key"), "{err}");
     store.close().await;
 });
+
+on_both_backends!(expired_codes_tokens_and_sessions_are_purged, |db| {
+    let store = satupintu::app::open_store(&db.settings).await.unwrap();
+    let user = NewUser {
+        name: "Warga".into(),
+        email: Some(Email::parse("warga@contoh.id").unwrap()),
+        phone: None,
+        password_hash: "x".into(),
+        role: Role::Warga,
+        agencies: Vec::new(),
+    };
+    let user = store.create_user(&user, None, Utc::now()).await.unwrap();
+    let reg = web::oidc::registration::Registration {
+        name: "App".into(),
+        redirect_uris: vec!["https://app.example/cb".into()],
+        ..Default::default()
+    };
+    let (client, _) = web::oidc::registration::register(&store, &reg, "test").await.unwrap();
+    let long_ago = Utc::now() - Duration::days(40);
+    let grant = store::oidc::CodeGrant {
+        client_id: client.id.clone(),
+        user_id: user.id.clone(),
+        redirect_uri: "https://app.example/cb".into(),
+        scope: "openid".into(),
+        nonce: None,
+        code_challenge: None,
+        auth_time: long_ago,
+    };
+    store.create_code("old-code", &grant, long_ago, Duration::minutes(2)).await.unwrap();
+    store.create_code("new-code", &grant, Utc::now(), Duration::minutes(2)).await.unwrap();
+    let family = store::oidc::TokenGrant {
+        family: "old-code".into(),
+        client_id: client.id.clone(),
+        user_id: user.id.clone(),
+        scope: "openid".into(),
+        auth_time: long_ago,
+    };
+    store.issue_tokens(&family, "old-refresh", Duration::days(30), long_ago).await.unwrap();
+    store.create_session("old-session", &user.id, long_ago, Duration::hours(24)).await.unwrap();
+    store.create_session("live-session", &user.id, Utc::now(), Duration::hours(24)).await.unwrap();
+    assert_eq!(store.purge_expired_oidc(Utc::now()).await.unwrap(), 2, "the old code and the old refresh token");
+    assert_eq!(store.purge_expired_sessions(Utc::now(), Duration::hours(2)).await.unwrap(), 1);
+    assert!(store.session_started("live-session").await.unwrap().is_some());
+    assert!(matches!(store.redeem_code("new-code", Utc::now()).await.unwrap(), store::oidc::CodeRedemption::Fresh(_)));
+    store.close().await;
+});

@@ -9,7 +9,7 @@ mod tokens;
 
 pub use clients::{ClientEdit, NewClient, OidcClient};
 pub use keys::StoredKey;
-pub use tokens::{AccessGrant, AppGrant, CodeGrant, CodeRedemption, NewTokens, RefreshOutcome, TokenGrant};
+pub use tokens::{AccessHolder, AppGrant, CodeGrant, CodeRedemption, RefreshOutcome, TokenGrant};
 
 /// Splits a space-separated scope string into its distinct scopes, in order.
 pub fn scopes(scope: &str) -> Vec<&str> {

@@ -13,13 +13,13 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::any::AnyRow;
 use tokio::sync::{mpsc, oneshot};
 
-use super::tokens::{NewTokens, RefreshOutcome, TokenGrant, revoke_family};
+use super::tokens::{RefreshOutcome, TokenGrant, revoke_family};
 use super::{scope_within, scopes};
 use crate::rows::{Columns, ts};
 use crate::{Store, StoreError};
 
 /// At most this many rotations share a transaction (SQLite allows 32,766 parameters; a
-/// batch uses 10 per rotation).
+/// batch uses 8 per rotation).
 pub const MAX_BATCH: usize = 128;
 
 /// One rotation waiting for the writer.
@@ -27,9 +27,7 @@ pub(crate) struct Job {
     refresh_hash: String,
     client_id: String,
     scope: Option<String>,
-    access_hash: String,
     new_refresh_hash: String,
-    access_ttl: Duration,
     refresh_ttl: Duration,
     reply: oneshot::Sender<Result<RefreshOutcome, StoreError>>,
 }
@@ -38,15 +36,16 @@ pub(crate) struct Job {
 pub(crate) type Queue = Arc<OnceLock<mpsc::Sender<Job>>>;
 
 impl Store {
-    /// Rotates a refresh token issued to `client_id`: the old one is spent and a new pair
-    /// stored, narrowed to `scope` when the client asks for less. A token spent before
-    /// revokes its whole family (someone replayed it).
+    /// Rotates a refresh token issued to `client_id`: the old one is spent and
+    /// `new_refresh_hash` stored, narrowed to `scope` when the client asks for less. A
+    /// token spent before revokes its whole family (someone replayed it).
     pub async fn rotate_refresh(
         &self,
         refresh_hash: &str,
         client_id: &str,
         scope: Option<&str>,
-        tokens: NewTokens<'_>,
+        new_refresh_hash: &str,
+        refresh_ttl: Duration,
     ) -> Result<RefreshOutcome, StoreError> {
         let queue = self.refresh_queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
@@ -61,10 +60,8 @@ impl Store {
             refresh_hash: refresh_hash.to_string(),
             client_id: client_id.to_string(),
             scope: scope.map(str::to_string),
-            access_hash: tokens.access_hash.to_string(),
-            new_refresh_hash: tokens.refresh_hash.to_string(),
-            access_ttl: tokens.access_ttl,
-            refresh_ttl: tokens.refresh_ttl,
+            new_refresh_hash: new_refresh_hash.to_string(),
+            refresh_ttl,
             reply,
         };
         let stopped = || StoreError::Batch("the refresh writer stopped".into());
@@ -152,35 +149,22 @@ async fn rotate(store: &Store, jobs: &[Job], now: DateTime<Utc>) -> Result<Vec<R
         sqlx::query("UPDATE oidc_tokens SET used_at = NULL WHERE token_hash = $1").bind(hash).execute(&mut *tx).await?;
     }
 
-    // 3. Store the new pairs in one statement.
+    // 3. Store the new refresh tokens in one statement.
     if !fresh.is_empty() {
         let rows: Vec<String> = (0..fresh.len())
-            .flat_map(|k| {
-                let b = 10 * k;
-                [
-                    format!(
-                        "(${}, 'access', ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 7,
-                        b + 8,
-                        b + 9
-                    ),
-                    format!(
-                        "(${}, 'refresh', ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 7,
-                        b + 8,
-                        b + 10
-                    ),
-                ]
+            .map(|k| {
+                let b = 8 * k;
+                format!(
+                    "(${}, 'refresh', ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8
+                )
             })
             .collect();
         let sql = format!(
@@ -192,7 +176,6 @@ async fn rotate(store: &Store, jobs: &[Job], now: DateTime<Utc>) -> Result<Vec<R
         for (i, grant) in &fresh {
             let job = &jobs[*i];
             query = query
-                .bind(job.access_hash.as_str())
                 .bind(job.new_refresh_hash.as_str())
                 .bind(grant.family.as_str())
                 .bind(grant.client_id.as_str())
@@ -200,7 +183,6 @@ async fn rotate(store: &Store, jobs: &[Job], now: DateTime<Utc>) -> Result<Vec<R
                 .bind(grant.scope.as_str())
                 .bind(ts(grant.auth_time))
                 .bind(ts(now))
-                .bind(ts(now + job.access_ttl))
                 .bind(ts(now + job.refresh_ttl));
         }
         query.execute(&mut *tx).await?;

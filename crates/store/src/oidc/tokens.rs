@@ -60,12 +60,10 @@ pub enum RefreshOutcome {
     WiderScope,
 }
 
-/// A live access token and whom it speaks for.
+/// The person an access token speaks for, while its sign-in (family) is alive.
 #[derive(Debug, Clone)]
-pub struct AccessGrant {
+pub struct AccessHolder {
     pub user: User,
-    pub client_id: String,
-    pub scope: String,
     pub nik_sealed: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
@@ -80,36 +78,27 @@ pub struct AppGrant {
     pub last_used_at: DateTime<Utc>,
 }
 
-/// Hashes and lifetimes of a token pair to store.
-#[derive(Debug, Clone, Copy)]
-pub struct NewTokens<'a> {
-    pub access_hash: &'a str,
-    pub access_ttl: Duration,
-    pub refresh_hash: &'a str,
-    pub refresh_ttl: Duration,
-}
-
-/// Stores an access and a refresh token of one grant (one statement).
-pub(super) async fn insert_pair(
+/// Stores a refresh token of a grant. Access tokens are not stored: they are sealed,
+/// self-contained and name their family, which must still exist when one is used.
+pub(super) async fn insert_refresh(
     conn: &mut AnyConnection,
     grant: &TokenGrant,
-    tokens: NewTokens<'_>,
+    refresh_hash: &str,
+    ttl: Duration,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO oidc_tokens (token_hash, kind, family, client_id, user_id, scope, auth_time, created_at, \
-         expires_at) VALUES ($1, 'access', $3, $4, $5, $6, $7, $8, $9), ($2, 'refresh', $3, $4, $5, $6, $7, $8, $10)",
+         expires_at) VALUES ($1, 'refresh', $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(tokens.access_hash)
-    .bind(tokens.refresh_hash)
+    .bind(refresh_hash)
     .bind(grant.family.as_str())
     .bind(grant.client_id.as_str())
     .bind(grant.user_id.as_str())
     .bind(grant.scope.as_str())
     .bind(ts(grant.auth_time))
     .bind(ts(now))
-    .bind(ts(now + tokens.access_ttl))
-    .bind(ts(now + tokens.refresh_ttl))
+    .bind(ts(now + ttl))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -272,15 +261,16 @@ impl Store {
         }))
     }
 
-    /// Stores the first token pair of a family and marks the consent as just used.
+    /// Stores the first refresh token of a family and marks the consent as just used.
     pub async fn issue_tokens(
         &self,
         grant: &TokenGrant,
-        tokens: NewTokens<'_>,
+        refresh_hash: &str,
+        refresh_ttl: Duration,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        insert_pair(&mut tx, grant, tokens, now).await?;
+        insert_refresh(&mut tx, grant, refresh_hash, refresh_ttl, now).await?;
         sqlx::query("UPDATE oidc_grants SET last_used_at = $1 WHERE user_id = $2 AND client_id = $3")
             .bind(ts(now))
             .bind(grant.user_id.as_str())
@@ -291,39 +281,54 @@ impl Store {
         Ok(())
     }
 
-    /// The live access token with this hash, with its person.
-    pub async fn access_grant(&self, access_hash: &str, now: DateTime<Utc>) -> Result<Option<AccessGrant>, StoreError> {
+    /// The person behind an access token of `family`, if that sign-in still stands (not
+    /// revoked, replayed, withdrawn or expired) and the account still exists.
+    pub async fn access_holder(
+        &self,
+        user_id: &str,
+        family: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<AccessHolder>, StoreError> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, u.nik_sealed, u.updated_at, t.client_id, t.scope FROM oidc_tokens t \
-             JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1 AND t.kind = 'access' AND t.expires_at > $2"
+            "SELECT {USER_COLUMNS}, u.nik_sealed, u.updated_at FROM users u WHERE u.id = $1 AND EXISTS \
+             (SELECT 1 FROM oidc_tokens t WHERE t.family = $2 AND t.user_id = u.id AND t.expires_at > $3)"
         );
-        let row =
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(access_hash).bind(ts(now)).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(family)
+            .bind(ts(now))
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(AccessGrant {
+        Ok(Some(AccessHolder {
             user: user_without_agencies(&row)?,
-            client_id: row.text("client_id")?,
-            scope: row.text("scope")?,
             nik_sealed: row.opt_text("nik_sealed")?,
             updated_at: row.time("updated_at")?,
         }))
     }
 
-    /// RFC 7009 revocation by the client the token was issued to (anyone else's request
-    /// changes nothing). Revoking a refresh token ends its whole family.
+    /// Ends a sign-in of `client_id` (revoking one of its access tokens ends it whole:
+    /// RFC 7009 §2.1 allows it, and access tokens are not stored one by one).
+    pub async fn revoke_family_of(&self, family: &str, client_id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM oidc_tokens WHERE family = $1 AND client_id = $2")
+            .bind(family)
+            .bind(client_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// RFC 7009 revocation of a refresh token by the client it was issued to (anyone
+    /// else's request changes nothing): its whole family ends.
     pub async fn revoke_token(&self, token_hash: &str, client_id: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query("SELECT kind, family FROM oidc_tokens WHERE token_hash = $1 AND client_id = $2")
+        let row = sqlx::query("SELECT family FROM oidc_tokens WHERE token_hash = $1 AND client_id = $2")
             .bind(token_hash)
             .bind(client_id)
             .fetch_optional(&mut *tx)
             .await?;
         if let Some(row) = row {
-            if row.text("kind")? == "refresh" {
-                revoke_family(&mut tx, &row.text("family")?).await?;
-            } else {
-                sqlx::query("DELETE FROM oidc_tokens WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
-            }
+            revoke_family(&mut tx, &row.text("family")?).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -6,6 +6,7 @@
 //! UserInfo, revocation, discovery, JWKS) answer CORS and sit outside the cross-site form
 //! check; the pages a person acts on (consent, logout confirmation) stay inside it.
 
+pub mod access;
 mod authorize;
 mod client_auth;
 mod discovery;

@@ -22,7 +22,13 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
     };
     // An unknown token, or another client's, gets the same 200 (RFC 7009 §2.2): the
     // answer tells nothing about tokens that are not the caller's.
-    match state.store.revoke_token(&token_hash(token), &client.id).await {
+    // An access token (sealed, naming its sign-in) ends its sign-in; anything else is
+    // looked up as a refresh token.
+    let done = match state.settings.access_key.open(token) {
+        Some(access) => state.store.revoke_family_of(&access.family, &client.id).await,
+        None => state.store.revoke_token(&token_hash(token), &client.id).await,
+    };
+    match done {
         Ok(()) => (StatusCode::OK, no_store()).into_response(),
         Err(e) => OAuthError::from(e).into_response(),
     }

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use domain::identity::verify_s256;
 use serde_json::{Value, json};
-use store::oidc::{CodeRedemption, NewTokens, OidcClient, RefreshOutcome, TokenGrant};
+use store::oidc::{CodeRedemption, OidcClient, RefreshOutcome, TokenGrant};
 
 use super::client_auth::authenticate;
 use super::error::{OAuthError, no_store};
@@ -48,27 +48,21 @@ async fn exchange(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<
     }
 }
 
-struct Pair {
-    access: String,
-    refresh: String,
+/// A sealed access token for `grant` (nothing stored: it names its family).
+fn access_token(state: &AppState, grant: &TokenGrant) -> Result<String, OAuthError> {
+    state
+        .settings
+        .access_key
+        .issue(&grant.family, &grant.user_id, &grant.client_id, &grant.scope, Utc::now(), ACCESS_TTL)
+        .ok_or_else(|| OAuthError::server_error("no randomness"))
 }
 
-fn new_pair() -> Result<Pair, OAuthError> {
-    let access = new_token().ok_or_else(|| OAuthError::server_error("no randomness"))?;
-    let refresh = new_token().ok_or_else(|| OAuthError::server_error("no randomness"))?;
-    Ok(Pair { access, refresh })
-}
-
-fn hashes(pair: &Pair) -> (String, String) {
-    (token_hash(&pair.access), token_hash(&pair.refresh))
-}
-
-fn response(pair: &Pair, scope: &str) -> Value {
+fn response(access: &str, refresh: &str, scope: &str) -> Value {
     json!({
-        "access_token": pair.access,
+        "access_token": access,
         "token_type": "Bearer",
         "expires_in": ACCESS_TTL.num_seconds(),
-        "refresh_token": pair.refresh,
+        "refresh_token": refresh,
         "scope": scope,
     })
 }
@@ -99,8 +93,7 @@ async fn from_code(state: &AppState, client: &OidcClient, form: &Form) -> Result
         (None, Some(_)) => return Err(OAuthError::invalid_grant("no code_challenge was sent for this code")),
         (None, None) => {}
     }
-    let pair = new_pair()?;
-    let (access_hash, refresh_hash) = hashes(&pair);
+    let refresh = new_token().ok_or_else(|| OAuthError::server_error("no randomness"))?;
     let family = TokenGrant {
         family: code_hash,
         client_id: client.id.clone(),
@@ -109,13 +102,8 @@ async fn from_code(state: &AppState, client: &OidcClient, form: &Form) -> Result
         auth_time: grant.auth_time,
     };
     let now = Utc::now();
-    let tokens = NewTokens {
-        access_hash: &access_hash,
-        access_ttl: ACCESS_TTL,
-        refresh_hash: &refresh_hash,
-        refresh_ttl: REFRESH_TTL,
-    };
-    state.store.issue_tokens(&family, tokens, now).await?;
+    state.store.issue_tokens(&family, &token_hash(&refresh), REFRESH_TTL, now).await?;
+    let access = access_token(state, &family)?;
     let mut claims = json!({
         "iss": issuer(state),
         "sub": grant.user_id,
@@ -123,7 +111,7 @@ async fn from_code(state: &AppState, client: &OidcClient, form: &Form) -> Result
         "iat": now.timestamp(),
         "exp": (now + ID_TOKEN_TTL).timestamp(),
         "auth_time": grant.auth_time.timestamp(),
-        "at_hash": jws::at_hash(&pair.access),
+        "at_hash": jws::at_hash(&access),
     });
     if let Some(nonce) = &grant.nonce {
         claims["nonce"] = json!(nonce);
@@ -134,26 +122,22 @@ async fn from_code(state: &AppState, client: &OidcClient, form: &Form) -> Result
         .await
         .map_err(OAuthError::server_error)?
         .ok_or_else(|| OAuthError::server_error("signing failed"))?;
-    let mut body = response(&pair, &grant.scope);
+    let mut body = response(&access, &refresh, &grant.scope);
     body["id_token"] = json!(id_token);
     Ok(body)
 }
 
 /// OIDC Core §12.2 lets a refresh answer without an ID token; leaving it out keeps a
-/// refresh to a few database writes (no RSA signature).
+/// refresh to one database write (no RSA signature).
 async fn from_refresh(state: &AppState, client: &OidcClient, form: &Form) -> Result<Value, OAuthError> {
     let refresh = form.get("refresh_token").ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
-    let pair = new_pair()?;
-    let (access_hash, refresh_hash) = hashes(&pair);
-    let tokens = NewTokens {
-        access_hash: &access_hash,
-        access_ttl: ACCESS_TTL,
-        refresh_hash: &refresh_hash,
-        refresh_ttl: REFRESH_TTL,
-    };
-    let outcome = state.store.rotate_refresh(&token_hash(refresh), &client.id, form.get("scope"), tokens).await?;
+    let next = new_token().ok_or_else(|| OAuthError::server_error("no randomness"))?;
+    let outcome = state
+        .store
+        .rotate_refresh(&token_hash(refresh), &client.id, form.get("scope"), &token_hash(&next), REFRESH_TTL)
+        .await?;
     match outcome {
-        RefreshOutcome::Rotated(grant) => Ok(response(&pair, &grant.scope)),
+        RefreshOutcome::Rotated(grant) => Ok(response(&access_token(state, &grant)?, &next, &grant.scope)),
         RefreshOutcome::Replayed => {
             Err(OAuthError::invalid_grant("the refresh token was already used; its sign-in is revoked"))
         }

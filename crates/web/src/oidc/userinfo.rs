@@ -8,11 +8,11 @@ use axum::http::{HeaderMap, Method, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Map, Value, json};
-use store::oidc::{AccessGrant, scopes};
+use store::oidc::{AccessHolder, scopes};
 
+use super::access::AccessClaims;
 use super::error::{OAuthError, no_store};
 use super::form::Form;
-use crate::auth::session::token_hash;
 use crate::state::AppState;
 
 pub async fn userinfo(State(state): State<AppState>, method: Method, headers: HeaderMap, body: Bytes) -> Response {
@@ -46,24 +46,23 @@ async fn claims_for(state: &AppState, method: &Method, headers: &HeaderMap, body
             return Err(e);
         }
     };
-    let grant = state
-        .store
-        .access_grant(&token_hash(&token), Utc::now())
-        .await?
-        .ok_or_else(|| OAuthError::invalid_token("the access token is unknown, expired or revoked"))?;
-    Ok(Value::Object(claims(state, &grant)))
+    let refused = || OAuthError::invalid_token("the access token is unknown, expired or revoked");
+    let now = Utc::now();
+    let access = state.settings.access_key.open(&token).filter(|a| a.expires > now.timestamp()).ok_or_else(refused)?;
+    let holder = state.store.access_holder(&access.user_id, &access.family, now).await?.ok_or_else(refused)?;
+    Ok(Value::Object(claims(state, &access, &holder)))
 }
 
 /// The standard claims per scope (OIDC Core §5.4) and `nik` for clients allowed it.
-fn claims(state: &AppState, grant: &AccessGrant) -> Map<String, Value> {
-    let user = &grant.user;
+fn claims(state: &AppState, access: &AccessClaims, holder: &AccessHolder) -> Map<String, Value> {
+    let user = &holder.user;
     let mut claims = Map::new();
     claims.insert("sub".into(), json!(user.id));
-    for scope in scopes(&grant.scope) {
+    for scope in scopes(&access.scope) {
         match scope {
             "profile" => {
                 claims.insert("name".into(), json!(user.name));
-                claims.insert("updated_at".into(), json!(grant.updated_at.timestamp()));
+                claims.insert("updated_at".into(), json!(holder.updated_at.timestamp()));
             }
             "email" => {
                 if let Some(email) = &user.email {
@@ -79,7 +78,7 @@ fn claims(state: &AppState, grant: &AccessGrant) -> Map<String, Value> {
                 }
             }
             "nik" => {
-                if let Some(nik) = grant.nik_sealed.as_ref().and_then(|s| state.settings.sealer.open(s, &user.id)) {
+                if let Some(nik) = holder.nik_sealed.as_ref().and_then(|s| state.settings.sealer.open(s, &user.id)) {
                     claims.insert("nik".into(), json!(nik));
                 }
             }

@@ -1,0 +1,35 @@
+//! Hourly housekeeping: expired OIDC codes and refresh tokens, and ended sessions, leave
+//! the database (they stop working at expiry anyway; this keeps the tables small).
+
+use std::time::Duration;
+
+use chrono::Utc;
+use store::Store;
+
+const EVERY: Duration = Duration::from_secs(3600);
+
+/// Runs until the store closes. Several processes may run it; the deletes are idempotent.
+pub async fn run(store: Store) {
+    let mut tick = tokio::time::interval(EVERY);
+    loop {
+        tick.tick().await;
+        if store.is_closed() {
+            break;
+        }
+        sweep(&store).await;
+    }
+}
+
+async fn sweep(store: &Store) {
+    let now = Utc::now();
+    match store.purge_expired_oidc(now).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "expired OIDC codes and tokens removed"),
+        Err(e) => tracing::warn!(error = %e, "removing expired OIDC codes and tokens failed"),
+    }
+    match store.purge_expired_sessions(now, web::auth::session::IDLE).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "ended sessions removed"),
+        Err(e) => tracing::warn!(error = %e, "removing ended sessions failed"),
+    }
+}
