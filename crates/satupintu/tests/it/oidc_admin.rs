@@ -176,3 +176,67 @@ on_both_backends!(expired_codes_tokens_and_sessions_are_purged, |db| {
     assert!(matches!(store.redeem_code("new-code", Utc::now()).await.unwrap(), store::oidc::CodeRedemption::Fresh(_)));
     store.close().await;
 });
+
+#[tokio::test]
+async fn clients_from_the_command_line() {
+    let db = crate::helpers::TestDb::new(crate::helpers::Backend::Sqlite).await.unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_satupintu"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(&db.settings.data_dir)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stdout, stderr) = run(&[
+        "oidc",
+        "client",
+        "add",
+        "--name",
+        "SiPintar",
+        "--redirect-uri",
+        "https://sipintar.example/cb",
+        "--redirect-uri",
+        "http://127.0.0.1:7000/cb",
+        "--allow-nik",
+        "--json",
+    ]);
+    assert!(ok, "{stderr}");
+    let created: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(created["public"], false);
+    assert_eq!(created["allow_nik"], true);
+    assert_eq!(created["client_secret"].as_str().unwrap().len(), 43);
+    let (ok, stdout, _) = run(&[
+        "oidc",
+        "client",
+        "add",
+        "--name",
+        "Aplikasi Seluler",
+        "--redirect-uri",
+        "id.go.bogorkota.app:/oauth",
+        "--public",
+    ]);
+    assert!(ok && stdout.contains("public client: no secret, PKCE (S256) required"), "{stdout}");
+    let (ok, _, stderr) = run(&["oidc", "client", "add", "--name", "X", "--redirect-uri", "http://x.example/cb"]);
+    assert!(!ok && stderr.contains("only allowed for 127.0.0.1"), "{stderr}");
+    let (ok, stdout, _) = run(&["oidc", "client", "list", "--json"]);
+    assert!(ok);
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let id = created["client_id"].as_str().unwrap();
+    let (ok, stdout, _) = run(&["oidc", "client", "new-secret", id, "--json"]);
+    let renewed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert!(ok && renewed["client_secret"] != created["client_secret"]);
+    let (ok, stdout, stderr) = run(&["oidc", "key", "rotate"]);
+    assert!(ok && stdout.contains("signing with new key"), "{stderr}");
+    let store = satupintu::app::open_store(&db.settings).await.unwrap();
+    let (entries, _) = store.audit_log().await.unwrap();
+    assert!(entries.iter().any(|e| e.action == "oidc_client.create" && e.actor == "cli"));
+    store.close().await;
+}
