@@ -48,6 +48,8 @@ pub struct Store {
     writer: Arc<tokio::sync::Mutex<()>>,
     /// The refresh-token rotation queue, started on first use.
     pub(crate) refresh_queue: crate::oidc::refresh::Queue,
+    /// The request submission queue, started on first use.
+    pub(crate) submit_queue: crate::requests::submit::Queue,
 }
 
 /// A write transaction; on SQLite it also holds this process's writer turn until it
@@ -116,7 +118,13 @@ impl Store {
             }
             Backend::Postgres => pool_options.max_connections(16).connect_with(options).await?,
         };
-        Ok(Self { pool, backend, writer: Arc::default(), refresh_queue: Default::default() })
+        Ok(Self {
+            pool,
+            backend,
+            writer: Arc::default(),
+            refresh_queue: Default::default(),
+            submit_queue: Default::default(),
+        })
     }
 
     /// Opens (creating if needed) the embedded SQLite database in a data folder.
@@ -129,7 +137,7 @@ impl Store {
     /// This store with a queue of its own, for a background writer that must not keep
     /// the original queue's sender alive.
     pub(crate) fn detached(&self) -> Self {
-        Self { refresh_queue: Default::default(), ..self.clone() }
+        Self { refresh_queue: Default::default(), submit_queue: Default::default(), ..self.clone() }
     }
 
     pub fn backend(&self) -> Backend {

@@ -12,6 +12,9 @@ pub enum StoreError {
     Corrupt { column: &'static str, reason: String },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A unique value (named) is already taken; the caller may retry with another.
+    #[error("{0} already taken")]
+    Taken(&'static str),
     /// A write batched with others failed (the database error's message, shared by all).
     #[error("database: {0}")]
     Batch(String),

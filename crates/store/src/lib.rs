@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+mod batch;
 mod catalog;
 mod connect;
 mod error;
@@ -16,6 +17,7 @@ mod meta;
 mod migrate;
 pub mod oidc;
 pub mod outbox;
+pub mod requests;
 mod rows;
 mod search;
 

@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "nik", include_str!("../migrations/0005_nik.sql")),
     (6, "outbox", include_str!("../migrations/0006_outbox.sql")),
     (7, "oidc", include_str!("../migrations/0007_oidc.sql")),
+    (8, "requests", include_str!("../migrations/0008_requests.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

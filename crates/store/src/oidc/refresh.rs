@@ -1,20 +1,13 @@
-//! Refresh-token rotation, batched.
-//!
-//! Every refresh spends one token and stores two, so refreshes are writes, and a database
-//! takes one writer at a time (SQLite) or pays a round trip per statement (both). Rotations
-//! queue here and a single task applies whatever has arrived (up to [`MAX_BATCH`]) in one
-//! transaction with a fixed number of statements: spend all, store all new pairs, diagnose
-//! the rest. Under load that is a few statements per batch instead of per request; alone, a
-//! request waits for nothing but its own transaction.
-
-use std::sync::{Arc, OnceLock};
+//! Refresh-token rotation, group-committed (see `crate::batch`): a batch spends every
+//! presented token in one statement, stores every new one in another, and diagnoses the
+//! rest (replays end their family).
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::any::AnyRow;
-use tokio::sync::{mpsc, oneshot};
 
 use super::tokens::{RefreshOutcome, TokenGrant, revoke_family};
 use super::{scope_within, scopes};
+use crate::batch::{Job, fail_all};
 use crate::rows::{Columns, ts};
 use crate::{Store, StoreError};
 
@@ -23,17 +16,15 @@ use crate::{Store, StoreError};
 pub const MAX_BATCH: usize = 128;
 
 /// One rotation waiting for the writer.
-pub(crate) struct Job {
+pub(crate) struct Rotation {
     refresh_hash: String,
     client_id: String,
     scope: Option<String>,
     new_refresh_hash: String,
     refresh_ttl: Duration,
-    reply: oneshot::Sender<Result<RefreshOutcome, StoreError>>,
 }
 
-/// The sending side, shared by a store's clones; the task stops when they are all gone.
-pub(crate) type Queue = Arc<OnceLock<mpsc::Sender<Job>>>;
+pub(crate) type Queue = crate::batch::Queue<Rotation, RefreshOutcome>;
 
 impl Store {
     /// Rotates a refresh token issued to `client_id`: the old one is spent and
@@ -47,47 +38,26 @@ impl Store {
         new_refresh_hash: &str,
         refresh_ttl: Duration,
     ) -> Result<RefreshOutcome, StoreError> {
-        let queue = self.refresh_queue.get_or_init(|| {
-            let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-            // The task's store has a queue of its own (never used), so it does not keep
-            // this queue's sender alive.
-            let writer = self.detached();
-            tokio::spawn(run(writer, rx));
-            tx
-        });
-        let (reply, answer) = oneshot::channel();
-        let job = Job {
+        let rotation = Rotation {
             refresh_hash: refresh_hash.to_string(),
             client_id: client_id.to_string(),
             scope: scope.map(str::to_string),
             new_refresh_hash: new_refresh_hash.to_string(),
             refresh_ttl,
-            reply,
         };
-        let stopped = || StoreError::Batch("the refresh writer stopped".into());
-        queue.send(job).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        self.refresh_queue.submit(self, MAX_BATCH, write, rotation).await
     }
 }
 
-async fn run(store: Store, mut rx: mpsc::Receiver<Job>) {
-    let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let batch = std::mem::take(&mut jobs);
-        match rotate(&store, &batch, Utc::now()).await {
-            Ok(outcomes) => {
-                for (job, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = job.reply.send(Ok(outcome));
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "refresh batch failed");
-                let message = e.to_string();
-                for job in batch {
-                    let _ = job.reply.send(Err(StoreError::Batch(message.clone())));
-                }
+async fn write(store: Store, batch: Vec<Job<Rotation, RefreshOutcome>>) {
+    let rotations: Vec<&Rotation> = batch.iter().map(|j| &j.work).collect();
+    match rotate(&store, &rotations, Utc::now()).await {
+        Ok(outcomes) => {
+            for (job, outcome) in batch.into_iter().zip(outcomes) {
+                let _ = job.reply.send(Ok(outcome));
             }
         }
+        Err(e) => fail_all(batch, &e),
     }
 }
 
@@ -97,7 +67,7 @@ fn pairs_in(count: usize, first: usize) -> String {
     format!("(token_hash, client_id) IN (VALUES {})", values.join(", "))
 }
 
-async fn rotate(store: &Store, jobs: &[Job], now: DateTime<Utc>) -> Result<Vec<RefreshOutcome>, StoreError> {
+async fn rotate(store: &Store, jobs: &[&Rotation], now: DateTime<Utc>) -> Result<Vec<RefreshOutcome>, StoreError> {
     let mut tx = store.begin_write().await?;
     // 1. Spend every presented token that is live and the presenting client's.
     let sql = format!(

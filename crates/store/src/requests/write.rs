@@ -1,0 +1,107 @@
+//! Changing a request: status (with its history entry), notes, assignment.
+
+use chrono::{DateTime, Utc};
+
+use crate::rows::{new_id, ts};
+use crate::{Store, StoreError};
+
+/// Why a status change was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum StatusConflict {
+    /// Someone changed it first (the status is no longer the one the change replaces).
+    #[error("the request's status changed meanwhile")]
+    Moved,
+    #[error("no such request")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for StatusConflict {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// A checked status change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange<'a> {
+    pub request_id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub actor: &'a str,
+    pub note: Option<&'a str>,
+    pub internal: bool,
+    /// Whether `to` ends the request (selesai, ditolak, dibatalkan).
+    pub closes: bool,
+}
+
+impl Store {
+    /// Records a status change and its history entry together, only if the request is
+    /// still in `from` (two officers acting at once cannot both win).
+    pub async fn change_request_status(
+        &self,
+        change: &StatusChange<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StatusConflict> {
+        let mut tx = self.begin_write().await?;
+        let closed_at = if change.closes { Some(ts(now)) } else { None };
+        let done = sqlx::query(
+            "UPDATE requests SET status = $1, updated_at = $2, closed_at = $3 WHERE id = $4 AND status = $5",
+        )
+        .bind(change.to)
+        .bind(ts(now))
+        .bind(closed_at)
+        .bind(change.request_id)
+        .bind(change.from)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            let exists = sqlx::query("SELECT 1 FROM requests WHERE id = $1")
+                .bind(change.request_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return Err(if exists.is_some() { StatusConflict::Moved } else { StatusConflict::NotFound });
+        }
+        sqlx::query(
+            "INSERT INTO request_events (id, request_id, at, actor, from_status, to_status, note, internal) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(new_id())
+        .bind(change.request_id)
+        .bind(ts(now))
+        .bind(change.actor)
+        .bind(change.from)
+        .bind(change.to)
+        .bind(change.note.map(str::to_string))
+        .bind(i64::from(change.internal))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a note without changing the status.
+    pub async fn add_request_note(
+        &self,
+        request_id: &str,
+        actor: &str,
+        note: &str,
+        internal: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO request_events (id, request_id, at, actor, from_status, to_status, note, internal) \
+             VALUES ($1, $2, $3, $4, NULL, NULL, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(request_id)
+        .bind(ts(now))
+        .bind(actor)
+        .bind(note)
+        .bind(i64::from(internal))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
