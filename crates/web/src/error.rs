@@ -27,6 +27,16 @@ pub enum ApiError {
     InvalidParameters(Vec<ParamProblem>),
     /// No resource with that identifier.
     NotFound { what: &'static str, id: String },
+    /// Fields of a request body that cannot be used; every one is listed.
+    InvalidBody(Vec<ParamProblem>),
+    /// No caller, or a credential that does not open.
+    Unauthorized(&'static str),
+    /// The caller may not do this (another person's request, a step that is not theirs).
+    Forbidden(String),
+    /// The resource changed meanwhile or does not allow this now.
+    Conflict(String),
+    /// A body the endpoint does not take (wrong media type or not JSON).
+    UnsupportedBody(String),
     /// A fault on our side (logged, not described).
     Internal(String),
 }
@@ -41,7 +51,8 @@ pub struct Problem {
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
-    /// A stable, machine-readable code: `invalid_parameter`, `not_found`, `internal`.
+    /// A stable, machine-readable code: `invalid_parameter`, `invalid_body`, `unauthorized`, `forbidden`,
+    /// `not_found`, `conflict`, `unsupported_body`, `internal`.
     pub code: String,
     /// Details for this occurrence.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -65,6 +76,23 @@ impl ApiError {
                 "not_found",
                 "Tidak ditemukan",
                 Some(format!("{what} '{id}' tidak ditemukan")),
+                Vec::new(),
+            ),
+            Self::InvalidBody(errors) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", "Isian tidak valid", None, errors.clone())
+            }
+            Self::Unauthorized(detail) => {
+                (StatusCode::UNAUTHORIZED, "unauthorized", "Perlu masuk", Some(detail.to_string()), Vec::new())
+            }
+            Self::Forbidden(detail) => {
+                (StatusCode::FORBIDDEN, "forbidden", "Tidak diizinkan", Some(detail.clone()), Vec::new())
+            }
+            Self::Conflict(detail) => (StatusCode::CONFLICT, "conflict", "Konflik", Some(detail.clone()), Vec::new()),
+            Self::UnsupportedBody(detail) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_body",
+                "Isi permintaan tidak dapat dibaca",
+                Some(detail.clone()),
                 Vec::new(),
             ),
             Self::Internal(_) => {
@@ -106,7 +134,13 @@ impl IntoResponse for ApiError {
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "API request failed");
         }
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        if let Self::Unauthorized(_) = &self {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer realm="satupintu""#));
+        }
+        response
     }
 }
 

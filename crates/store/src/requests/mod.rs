@@ -5,6 +5,7 @@
 //! the domain's; the store records what the caller has already checked, and guards
 //! against races itself (a status change names the status it expects to replace).
 
+mod forms;
 mod read;
 pub(crate) mod submit;
 mod write;

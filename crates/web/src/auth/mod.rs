@@ -1,5 +1,6 @@
 //! Accounts in the web layer: password hashing, sessions, the signed-in person.
 
+pub mod caller;
 pub mod limit;
 pub mod mail;
 pub mod password;
