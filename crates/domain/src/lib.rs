@@ -10,6 +10,7 @@ pub mod code;
 pub mod identity;
 pub mod link;
 pub mod progress;
+pub mod request;
 pub mod text;
 
 pub use catalog::{
