@@ -2,7 +2,7 @@
 //!
 //! Definitions are checked when they are made (and again when read back), so checking
 //! answers can trust them. Answers arrive the way HTML forms send them: every field as a
-//! list of strings (a multiple choice is the same name repeated), see [`answers`].
+//! list of strings (a multiple choice is the same name repeated), see [`RawAnswers`].
 
 mod answers;
 
