@@ -49,6 +49,8 @@ CASES = [
     ("/api/v1/search", "/api/v1/search?q=kartu+keluaga", 200),
     ("/api/v1/search", "/api/v1/search?q=", 400),
     ("/api/v1/suggest", "/api/v1/suggest?q=akta+kel", 200),
+    ("/api/v1/requests", "/api/v1/requests", 401),
+    ("/api/v1/requests/{code}", "/api/v1/requests/BGR-0000-000", 400),
 ]
 
 for template, path, expected in CASES:

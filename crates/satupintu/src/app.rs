@@ -59,6 +59,8 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         sealer: web::auth::seal::Sealer::new(&nik_key),
         access_key: web::oidc::access::AccessKey::derive(&nik_key),
         public_url: settings.public_url.clone(),
+        tracking_prefix: domain::request::TrackingPrefix::parse(&settings.tracking_prefix)
+            .map_err(|e| anyhow::anyhow!("tracking_prefix: {e}"))?,
     };
     match &settings.smtp_url {
         Some(url) => {

@@ -69,6 +69,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// The forms requests fill in, per service.
+    Form {
+        #[command(subcommand)]
+        what: FormWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// OpenID Connect: the applications that accept "Masuk dengan satupintu", and keys.
     Oidc {
         #[command(subcommand)]
@@ -121,6 +128,15 @@ pub enum SearchWhat {
         #[arg(long, default_value_t = 20)]
         limit: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FormWhat {
+    /// Set a service's form from a JSON file (`{"fields": [...]}`); a bad file changes
+    /// nothing and lists every problem.
+    Set { service: String, file: PathBuf },
+    /// Print a service's form (its own, or the default made from its requirements).
+    Show { service: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search { db, .. }
         | Command::User { db, .. }
         | Command::Oidc { db, .. }
+        | Command::Form { db, .. }
         | Command::Audit { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
@@ -96,6 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search { what, .. } => rt.block_on(crate::search_cli::run(&settings, what)),
         Command::User { what, .. } => rt.block_on(crate::user_cli::run(&settings, what)),
         Command::Oidc { what, .. } => rt.block_on(crate::oidc_cli::run(&settings, what)),
+        Command::Form { what, .. } => rt.block_on(crate::form_cli::run(&settings, what)),
         Command::Audit { what: AuditWhat::Verify, .. } => rt.block_on(audit_verify(&settings)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;

@@ -88,6 +88,8 @@ pub struct Settings {
     pub mail_from: String,
     /// The address people use to reach the portal (for links in e-mails).
     pub public_url: String,
+    /// The start of tracking codes (2–4 letters, `BGR` in `BGR-7KQ4-M2X`).
+    pub tracking_prefix: String,
 }
 
 impl Default for Settings {
@@ -106,6 +108,7 @@ impl Default for Settings {
             smtp_url: None,
             mail_from: "satupintu <no-reply@localhost>".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            tracking_prefix: "BGR".into(),
         }
     }
 }
@@ -173,11 +176,12 @@ impl Settings {
                 "SMTP_URL" => self.smtp_url = Some(Secret::new(value)),
                 "MAIL_FROM" => self.mail_from = value,
                 "PUBLIC_URL" => self.public_url = value,
+                "TRACKING_PREFIX" => self.tracking_prefix = value,
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_CONFIG"
                 ),
             }
         }

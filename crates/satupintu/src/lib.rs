@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+mod form_cli;
 pub mod generate;
 mod janitor;
 pub mod mailer;

@@ -17,6 +17,7 @@ pub mod oidc;
 mod ops;
 mod pages;
 mod query;
+pub mod requests;
 pub mod search;
 mod state;
 mod views;

@@ -21,6 +21,7 @@ mod import;
 mod oidc;
 mod oidc_admin;
 mod oidc_errors;
+mod requests_api;
 mod requests_store;
 mod search_cli;
 mod search_tests;

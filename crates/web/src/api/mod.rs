@@ -5,6 +5,7 @@ mod agencies;
 mod docs;
 pub mod dto;
 mod progress;
+mod requests;
 pub mod search;
 mod services;
 
@@ -34,13 +35,18 @@ use crate::state::AppState;
         progress::show,
         search::search,
         search::suggest,
-        search::click
+        search::click,
+        requests::submit,
+        requests::show,
+        requests::mine,
+        requests::cancel
     ),
     components(schemas(Problem, ParamProblem)),
     tags(
         (name = "katalog", description = "Layanan, OPD dan kategori"),
         (name = "kemajuan", description = "Kemajuan integrasi aplikasi"),
-        (name = "pencarian", description = "Pencarian layanan dan saran saat mengetik")
+        (name = "pencarian", description = "Pencarian layanan dan saran saat mengetik"),
+        (name = "permohonan", description = "Mengajukan permohonan layanan dan mengikuti statusnya")
     )
 )]
 pub struct ApiDoc;
@@ -56,6 +62,9 @@ pub fn routes() -> Router<AppState> {
         .route("/search", get(search::search))
         .route("/suggest", get(search::suggest))
         .route("/search/clicks", axum::routing::post(search::click))
+        .route("/requests", get(requests::mine).post(requests::submit))
+        .route("/requests/{code}", get(requests::show))
+        .route("/requests/{code}/cancel", axum::routing::post(requests::cancel))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::page))
 }

@@ -1,0 +1,180 @@
+//! Applying for a service, shared by every channel (the portal, the JSON API, and later
+//! Talas and Open311): find the service and its form, check the answers, compute the
+//! deadline in working days, give a tracking code, and store the request.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, LazyLock};
+
+use chrono::{NaiveDate, Utc};
+use domain::ServiceCode;
+use domain::request::{
+    AnswerProblem, BOGOR_UTC_OFFSET_HOURS, FormDefinition, RawAnswers, RequestStatus, TrackingCode, WorkingCalendar,
+};
+use store::requests::{NewRequest, ServiceKeys, Submitted};
+use store::{ServiceDetail, StoreError};
+
+use crate::state::AppState;
+
+/// The shipped Indonesian calendar (weekends, national holidays, cuti bersama).
+pub static CALENDAR: LazyLock<WorkingCalendar> = LazyLock::new(WorkingCalendar::indonesia);
+
+/// The catalog category whose services take complaints, which guests may file.
+pub const COMPLAINT_CATEGORY: &str = "Pengaduan & Aspirasi";
+
+/// A service someone may apply for, with the form its requests fill in.
+pub struct Applicable {
+    pub service: Arc<ServiceDetail>,
+    pub keys: ServiceKeys,
+    pub form: FormDefinition,
+}
+
+impl Applicable {
+    pub fn takes_guests(&self) -> bool {
+        self.service.service.category.as_str() == COMPLAINT_CATEGORY
+    }
+}
+
+/// Who applies.
+pub enum Applicant {
+    Person {
+        user_id: String,
+    },
+    /// A complaint without an account: a name and a way to reach them.
+    Guest {
+        name: String,
+        contact: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("unknown service")]
+    UnknownService,
+    #[error("the service is retired")]
+    Retired,
+    #[error("an account is needed for this service")]
+    NeedsAccount,
+    #[error("guest details: {0}")]
+    Guest(&'static str),
+    #[error("answers")]
+    Answers(Vec<AnswerProblem>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The service behind `code` and its form (its own, else one made from its requirements).
+pub async fn applicable(state: &AppState, code: &str) -> Result<Applicable, ApplyError> {
+    let code = ServiceCode::parse(code).map_err(|_| ApplyError::UnknownService)?;
+    let service = match state.catalog.service(&code).await {
+        Ok(s) => s,
+        Err(StoreError::NotFound) => return Err(ApplyError::UnknownService),
+        Err(e) => return Err(e.into()),
+    };
+    if !service.service.status.is_active() {
+        return Err(ApplyError::Retired);
+    }
+    let keys = state.store.service_keys(code.as_str()).await?.ok_or(ApplyError::UnknownService)?;
+    let form = match state.store.service_form(&keys.service_id).await? {
+        Some(json) => {
+            serde_json::from_str(&json).map_err(|e| StoreError::Batch(format!("stored form of {code}: {e}")))?
+        }
+        None => FormDefinition::default_for(&service.service.standard.requirements).map_err(|problems| {
+            StoreError::Batch(format!(
+                "default form of {code}: {}",
+                problems.first().map(|p| p.to_string()).unwrap_or_default()
+            ))
+        })?,
+    };
+    Ok(Applicable { service, keys, form })
+}
+
+/// The deadline of a request submitted now, if the service states its duration.
+pub fn deadline(service: &ServiceDetail) -> Option<NaiveDate> {
+    let days = service.service.standard.duration_days?;
+    Some(CALENDAR.add_working_days(Utc::now(), days, BOGOR_UTC_OFFSET_HOURS))
+}
+
+fn new_code(state: &AppState) -> Option<TrackingCode> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(TrackingCode::generate(&state.settings.tracking_prefix, u64::from_le_bytes(bytes)))
+}
+
+/// Checks and stores an application; answers with its tracking code once committed.
+pub async fn apply(
+    state: &AppState,
+    target: &Applicable,
+    who: Applicant,
+    answers: &RawAnswers,
+    channel: &str,
+) -> Result<(Submitted, Option<NaiveDate>), ApplyError> {
+    let (user_id, guest_name, guest_contact) = match who {
+        Applicant::Person { user_id } => (Some(user_id), None, None),
+        Applicant::Guest { .. } if !target.takes_guests() => return Err(ApplyError::NeedsAccount),
+        Applicant::Guest { name, contact } => {
+            let name = domain::text::tidy(&name);
+            let contact = domain::text::tidy(&contact);
+            if name.is_empty() || name.chars().count() > 100 {
+                return Err(ApplyError::Guest("isi nama (paling banyak 100 karakter)"));
+            }
+            if contact.is_empty() || contact.chars().count() > 254 {
+                return Err(ApplyError::Guest("isi surel atau nomor telepon untuk dihubungi"));
+            }
+            (None, Some(name), Some(contact))
+        }
+    };
+    let checked = target.form.check_answers(answers).map_err(ApplyError::Answers)?;
+    let answers = serde_json::to_string(&checked).map_err(|e| StoreError::Batch(e.to_string()))?;
+    let deadline = deadline(&target.service);
+    // A taken code (a one-in-hundreds-of-millions chance) is simply drawn again.
+    for _ in 0..3 {
+        let code = new_code(state).ok_or_else(|| StoreError::Batch("no randomness".into()))?;
+        let request = NewRequest {
+            tracking_code: code.as_str().to_string(),
+            service_id: target.keys.service_id.clone(),
+            agency_id: target.keys.agency_id.clone(),
+            user_id: user_id.clone(),
+            guest_name: guest_name.clone(),
+            guest_contact: guest_contact.clone(),
+            channel: channel.to_string(),
+            answers: answers.clone(),
+            deadline: deadline.map(|d| d.format("%Y-%m-%d").to_string()),
+            status: RequestStatus::Submitted.as_str().to_string(),
+        };
+        match state.store.submit_request(request).await {
+            Ok(submitted) => return Ok((submitted, deadline)),
+            Err(StoreError::Taken(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApplyError::Store(StoreError::Taken("tracking_code")))
+}
+
+/// Answers from a JSON object: a string or number is one value, an array several.
+pub fn answers_from_json(
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> Result<RawAnswers, Vec<AnswerProblem>> {
+    use serde_json::Value;
+    let mut raw = BTreeMap::new();
+    let mut problems = Vec::new();
+    let one = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "ya" } else { "tidak" }.to_string()),
+        _ => None,
+    };
+    for (key, value) in object {
+        let values = match value {
+            Value::Null => continue,
+            Value::Array(items) => items.iter().map(one).collect::<Option<Vec<_>>>(),
+            other => one(other).map(|v| vec![v]),
+        };
+        match values {
+            Some(v) => {
+                raw.insert(key.clone(), v);
+            }
+            None => problems.push(AnswerProblem { key: key.clone(), reason: "jenis nilai tidak didukung".into() }),
+        }
+    }
+    if problems.is_empty() { Ok(raw) } else { Err(problems) }
+}
