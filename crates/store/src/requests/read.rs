@@ -152,3 +152,39 @@ impl Store {
         row.map(|r| Ok(ServiceKeys { service_id: r.text("id")?, agency_id: r.text("agency_id")? })).transpose()
     }
 }
+
+impl Store {
+    /// A request and its history in one query (the look-up everyone makes by code).
+    pub async fn request_with_history(
+        &self,
+        tracking_code: &str,
+        with_internal: bool,
+    ) -> Result<Option<(RequestRecord, Vec<RequestEvent>)>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS}, e.at AS e_at, e.actor AS e_actor, e.from_status AS e_from, e.to_status AS e_to, \
+             e.note AS e_note, e.internal AS e_internal {FROM} \
+             LEFT JOIN request_events e ON e.request_id = r.id AND (e.internal = 0 OR $2 = 1) \
+             WHERE r.tracking_code = $1 ORDER BY e.at, e.id"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(tracking_code)
+            .bind(i64::from(with_internal))
+            .fetch_all(&self.pool)
+            .await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let request = record(first)?;
+        let mut events = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let Some(at) = row.opt_int("e_at")? else { continue };
+            events.push(RequestEvent {
+                at: from_ts(at)?,
+                actor: row.text("e_actor")?,
+                from_status: row.opt_text("e_from")?,
+                to_status: row.opt_text("e_to")?,
+                note: row.opt_text("e_note")?,
+                internal: row.int("e_internal")? != 0,
+            });
+        }
+        Ok(Some((request, events)))
+    }
+}

@@ -172,12 +172,16 @@ fn tracking(raw: &str) -> Result<TrackingCode, ApiError> {
 
 async fn view(state: &AppState, record: RequestRecord, owner: bool) -> Result<RequestView, ApiError> {
     let events = state.store.request_events(&record.id, false).await?;
+    Ok(view_of(record, events, owner))
+}
+
+fn view_of(record: RequestRecord, events: Vec<store::requests::RequestEvent>, owner: bool) -> RequestView {
     let history = events
         .into_iter()
         .filter(|e| owner || e.to_status.is_some())
         .map(|e| HistoryItem { at: rfc3339(e.at), status: e.to_status, note: if owner { e.note } else { None } })
         .collect();
-    Ok(RequestView {
+    RequestView {
         answers: if owner { serde_json::from_str(&record.answers).ok() } else { None },
         tracking_code: record.tracking_code,
         service_code: record.service_code,
@@ -189,7 +193,7 @@ async fn view(state: &AppState, record: RequestRecord, owner: bool) -> Result<Re
         updated_at: rfc3339(record.updated_at),
         deadline: record.deadline,
         history,
-    })
+    }
 }
 
 /// Where a request stands (answers and notes only for its owner).

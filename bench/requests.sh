@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Requests under load, next to the trivial handler in the same run: sustained submissions
+# through the JSON API (a form of five fields, no file; each acknowledged only once
+# committed) and status look-ups by tracking code, wrk at 64 connections, on SQLite.
+# Targets (issue 5): >= 2,000 submissions/s with p99 < 50 ms; >= 10,000 look-ups/s.
+#
+#   bench/requests.sh [SECONDS]     (default 10)
+#
+# Needs wrk (apt-get install wrk). Loopback only; stops by itself.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DURATION=${1:-10}
+CONNS=64
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
+BIN="$CARGO_TARGET_DIR/release/satupintu"
+WORK=$(mktemp -d /tmp/satupintu-requests.XXXXXX)
+PID=""
+trap '[[ -n "$PID" ]] && kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+BASE="http://127.0.0.1:$PORT"
+export RUST_LOG=warn
+cat >"$WORK/form.json" <<'JSON'
+{"fields": [
+  {"key": "nama_lengkap", "label": "Nama lengkap", "required": true, "kind": "text"},
+  {"key": "tanggal_lahir", "label": "Tanggal lahir", "required": true, "kind": "date"},
+  {"key": "kecamatan", "label": "Kecamatan", "required": true, "kind": "choice", "options": ["Bogor Utara", "Bogor Selatan", "Bogor Tengah", "Bogor Timur", "Bogor Barat", "Tanah Sareal"]},
+  {"key": "jumlah", "label": "Jumlah", "required": true, "kind": "number"},
+  {"key": "keterangan", "label": "Keterangan", "kind": "long_text"}
+]}
+JSON
+echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin --data-dir "$WORK/data" >/dev/null
+"$BIN" serve --demo --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
+PID=$!
+for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+"$BIN" form set KTP-EL "$WORK/form.json" --data-dir "$WORK/data" >/dev/null
+cookie=$(curl -fsS -o /dev/null -D - -d 'login=bench%40contoh.id&password=kata-sandi-bench' "$BASE/masuk" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" && $2 ~ /^sp_sesi=/ {print $2}')
+body='{"service":"KTP-EL","answers":{"nama_lengkap":"Siti Rahma","tanggal_lahir":"1990-04-25","kecamatan":"Bogor Utara","jumlah":2,"keterangan":"Uji beban"}}'
+code=$(curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' -d "$body" "$BASE/api/v1/requests" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tracking_code"])')
+cat >"$WORK/submit.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '$body'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "$cookie"
+LUA
+
+run() { # name, wrk args...
+  local name=$1; shift
+  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" >"$WORK/$name.out"
+  local rps p99 errors
+  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$name.out")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.out")
+  errors=$(awk '/Non-2xx/ {print $5}' "$WORK/$name.out")
+  echo "$name $rps $p99 ${errors:-0}"
+}
+trivial=$(run trivial "$BASE/healthz")
+lookup=$(run lookup "$BASE/api/v1/requests/$code")
+before=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$WORK/data/satupintu.sqlite3")
+submit=$(run submit -s "$WORK/submit.lua" "$BASE/api/v1/requests")
+after=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$WORK/data/satupintu.sqlite3")
+base_rps=$(echo "$trivial" | awk '{print $2}')
+printf '%-34s %10s %10s %8s %10s\n' endpoint req/s p99 non-2xx "vs trivial"
+for line in "$trivial" "$lookup" "$submit"; do
+  read -r name rps p99 errors <<<"$line"
+  printf '%-34s %10.0f %10s %8s %9.0f%%\n' "$name" "$rps" "$p99" "$errors" "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {print 100*a/b}')"
+done
+echo "requests stored during the submission run: $((after - before)) (wrk counted $(awk '/requests in/ {print $1}' "$WORK/submit.out"))"
