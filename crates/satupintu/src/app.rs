@@ -59,6 +59,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         sealer: web::auth::seal::Sealer::new(&nik_key),
         access_key: web::oidc::access::AccessKey::derive(&nik_key),
         public_url: settings.public_url.clone(),
+        files_dir: settings.data_dir.join("berkas"),
         tracking_prefix: domain::request::TrackingPrefix::parse(&settings.tracking_prefix)
             .map_err(|e| anyhow::anyhow!("tracking_prefix: {e}"))?,
     };

@@ -6,6 +6,7 @@
 
 pub mod api;
 mod assets;
+pub mod attachments;
 pub mod auth;
 pub mod catalog;
 mod cookies;

@@ -52,6 +52,9 @@ pub enum ApplyError {
     UnknownService,
     #[error("the service is retired")]
     Retired,
+    /// `link` and `sso` services are applied for in the agency's own application.
+    #[error("apply in the agency's application")]
+    Elsewhere,
     #[error("an account is needed for this service")]
     NeedsAccount,
     #[error("guest details: {0}")]
@@ -72,6 +75,9 @@ pub async fn applicable(state: &AppState, code: &str) -> Result<Applicable, Appl
     };
     if !service.service.status.is_active() {
         return Err(ApplyError::Retired);
+    }
+    if !matches!(service.service.mode, domain::IntegrationMode::Native | domain::IntegrationMode::Api) {
+        return Err(ApplyError::Elsewhere);
     }
     let keys = state.store.service_keys(code.as_str()).await?.ok_or(ApplyError::UnknownService)?;
     let form = match state.store.service_form(&keys.service_id).await? {

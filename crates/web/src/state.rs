@@ -24,6 +24,8 @@ pub struct WebSettings {
     pub sealer: crate::auth::seal::Sealer,
     /// The address people reach the portal at, for links in e-mails; the OIDC issuer.
     pub public_url: String,
+    /// Where files attached to requests are kept (content-addressed).
+    pub files_dir: std::path::PathBuf,
     /// The start of every tracking code (`BGR` in `BGR-7KQ4-M2X`).
     pub tracking_prefix: domain::request::TrackingPrefix,
     /// Seals OIDC access tokens (derived from the same server key as the sealer).
@@ -43,6 +45,7 @@ impl Default for WebSettings {
             sealer: crate::auth::seal::Sealer::new(&[0u8; 32]),
             public_url: "http://127.0.0.1:8080".into(),
             access_key: crate::oidc::access::AccessKey::derive(&[0u8; 32]),
+            files_dir: std::env::temp_dir().join("satupintu-berkas"),
             tracking_prefix: domain::request::TrackingPrefix::parse("BGR")
                 .unwrap_or_else(|_| unreachable!("BGR is a valid prefix")),
         }

@@ -22,6 +22,7 @@ mod oidc;
 mod oidc_admin;
 mod oidc_errors;
 mod requests_api;
+mod requests_pages;
 mod requests_store;
 mod search_cli;
 mod search_tests;

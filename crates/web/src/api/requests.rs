@@ -119,7 +119,7 @@ fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -
         (status = 201, description = "Stored; follow it with the tracking code", body = Submitted),
         (status = 401, description = "The service needs an account (or the token is bad)", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such service", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The service is retired", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The service is retired, or is applied for in the agency's own application", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 400, description = "The body is not readable JSON of this shape", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "Answers that cannot be used, every one listed", body = crate::error::Problem, content_type = "application/problem+json")
@@ -136,6 +136,9 @@ pub async fn submit(
         Ok(t) => t,
         Err(ApplyError::UnknownService) => return Err(ApiError::not_found("layanan", body.service)),
         Err(ApplyError::Retired) => return Err(ApiError::Conflict("layanan ini sudah dihentikan".into())),
+        Err(ApplyError::Elsewhere) => {
+            return Err(ApiError::Conflict("layanan ini diajukan melalui aplikasi OPD-nya sendiri".into()));
+        }
         Err(e) => return Err(ApiError::Internal(e.to_string())),
     };
     let who = match (caller, body.guest) {

@@ -15,6 +15,9 @@ mod catalog;
 mod home;
 mod progress;
 mod recovery;
+mod requests;
+mod requests_own;
+mod requests_track;
 mod search;
 mod service;
 
@@ -38,6 +41,18 @@ pub fn routes() -> Router<AppState> {
         .route("/layanan", get(catalog::page))
         .route("/layanan/{code}", get(service::page))
         .route("/layanan/{code}/buka", get(service::open))
+        // Requests: apply, follow one's own, track any by code.
+        .route(
+            "/layanan/{code}/ajukan",
+            get(requests::form)
+                .post(requests::submit)
+                .layer(axum::extract::DefaultBodyLimit::max(4 * crate::attachments::MAX_FILE_BYTES)),
+        )
+        .route("/permohonan", get(requests_own::list))
+        .route("/permohonan/{code}", get(requests_own::show))
+        .route("/permohonan/{code}/batal", axum::routing::post(requests_own::cancel))
+        .route("/permohonan/{code}/berkas/{sha}", get(requests_own::file))
+        .route("/lacak", get(requests_track::page))
         .route("/opd", get(agencies::list))
         .route("/opd/{code}", get(agencies::page))
         .route("/kemajuan", get(progress::page))

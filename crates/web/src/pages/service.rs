@@ -35,6 +35,8 @@ pub struct HistoryItem {
 #[template(path = "service.html")]
 struct ServicePage {
     l: Layout,
+    /// Whether people apply here (native and api services that are running).
+    applies_here: bool,
     code: String,
     name: String,
     summary: String,
@@ -125,6 +127,8 @@ pub async fn page(
         })
         .collect();
     let page = ServicePage {
+        applies_here: s.status.is_active()
+            && matches!(s.mode, domain::IntegrationMode::Native | domain::IntegrationMode::Api),
         l: ctx.layout(&state, &s.name, Nav::Catalog),
         code: s.code.to_string(),
         name: s.name.clone(),
