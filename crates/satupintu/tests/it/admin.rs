@@ -14,6 +14,7 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/audit"),
     ("POST", "/admin/pengguna/peran"),
     ("GET", "/admin/klien"),
+    ("GET", "/admin/ikm"),
     ("POST", "/admin/klien"),
     ("POST", "/admin/klien/contoh/rahasia"),
     ("GET", "/admin/pencarian"),

@@ -28,3 +28,4 @@ mod search_cli;
 mod search_tests;
 mod smtp_sink;
 mod store_conformance;
+mod surveys;

@@ -8,12 +8,14 @@
 mod forms;
 mod read;
 pub(crate) mod submit;
+mod surveys;
 mod write;
 
 use chrono::{DateTime, Utc};
 
 pub use read::{QueueFilter, ServiceKeys};
 pub use submit::{NewRequest, Submitted};
+pub use surveys::SurveyTotals;
 pub use write::{StatusChange, StatusConflict};
 
 /// A request as people and agencies see it.

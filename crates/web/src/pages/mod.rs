@@ -20,6 +20,7 @@ mod requests_own;
 mod requests_track;
 mod search;
 mod service;
+mod survey;
 
 use askama::Template;
 use axum::Router;
@@ -52,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan/{code}", get(requests_own::show))
         .route("/permohonan/{code}/batal", axum::routing::post(requests_own::cancel))
         .route("/permohonan/{code}/berkas/{sha}", get(requests_own::file))
+        .route("/permohonan/{code}/survei", axum::routing::post(survey::answer))
+        .route("/admin/ikm", get(survey::admin))
         .route("/lacak", get(requests_track::page))
         .route("/opd", get(agencies::list))
         .route("/opd/{code}", get(agencies::page))

@@ -58,6 +58,9 @@ struct DetailPage {
     answers: Vec<AnswerRow>,
     history: Vec<HistoryRow>,
     cancellable: bool,
+    /// The survey's questions, while the person may still answer it.
+    survey: Vec<(usize, &'static str)>,
+    surveyed: bool,
     error: Option<String>,
 }
 
@@ -172,6 +175,9 @@ async fn detail_page(
         }
         _ => String::new(),
     };
+    let done = status == Some(RequestStatus::Completed);
+    let surveyed = done && state.store.survey_answered(&record.id).await.map_err(|e| internal(ctx, e))?;
+    let survey = if done && !surveyed { super::survey::questions() } else { Vec::new() };
     let title = t.with("request-title", "code", record.tracking_code.as_str());
     render(
         ctx.lang,
@@ -185,6 +191,8 @@ async fn detail_page(
             answers: answer_rows(state, record).await,
             history,
             cancellable,
+            survey,
+            surveyed,
             error,
         },
     )

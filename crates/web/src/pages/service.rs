@@ -37,6 +37,8 @@ struct ServicePage {
     l: Layout,
     /// Whether people apply here (native and api services that are running).
     applies_here: bool,
+    /// The satisfaction index from surveys, once anyone answered.
+    ikm: Option<String>,
     code: String,
     name: String,
     summary: String,
@@ -126,7 +128,9 @@ pub async fn page(
             note: opt(&c.note),
         })
         .collect();
+    let survey = state.store.service_survey(s.code.as_str()).await.map_err(PageError::store(ctx.lang))?;
     let page = ServicePage {
+        ikm: survey.as_ref().and_then(|totals| super::survey::summary(ctx.tr(), totals)),
         applies_here: s.status.is_active()
             && matches!(s.mode, domain::IntegrationMode::Native | domain::IntegrationMode::Api),
         l: ctx.layout(&state, &s.name, Nav::Catalog),
