@@ -129,7 +129,7 @@ struct QueuePage {
 }
 
 /// The queue's filters from the address: every bad value is reported at once.
-fn queue_filter(params: &[(String, String)], op: &Operator) -> Result<(QueueFilter, bool), Vec<ParamProblem>> {
+fn queue_filter(t: Tr, params: &[(String, String)], op: &Operator) -> Result<(QueueFilter, bool), Vec<ParamProblem>> {
     let mut problems = Vec::new();
     let mut problem = |parameter: &str, reason: String| {
         problems.push(ParamProblem { parameter: parameter.into(), reason });
@@ -153,13 +153,13 @@ fn queue_filter(params: &[(String, String)], op: &Operator) -> Result<(QueueFilt
         "" => {}
         raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
             Ok(date) => filter.due_by = Some(date.format("%Y-%m-%d").to_string()),
-            Err(_) => problem("batas", "tanggal harus berformat YYYY-MM-DD".into()),
+            Err(_) => problem("batas", t.get("office-filter-bad-date")),
         },
     }
     match field(params, "opd").trim() {
         "" => {}
         raw if op.agencies.iter().any(|a| a.eq_ignore_ascii_case(raw)) => filter.agency_code = Some(raw.to_uppercase()),
-        raw => problem("opd", format!("'{raw}' bukan OPD Anda")),
+        raw => problem("opd", t.with("office-filter-bad-agency", "code", raw)),
     }
     let mine = field(params, "milik") == "saya";
     if mine {
@@ -177,7 +177,7 @@ pub async fn queue(
 ) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let params = pairs(raw.as_deref());
-    let (filter, mine) = queue_filter(&params, &op).map_err(|p| PageError::bad_parameters(ctx.lang, &p))?;
+    let (filter, mine) = queue_filter(t, &params, &op).map_err(|p| PageError::bad_parameters(ctx.lang, &p))?;
     let records = state.store.agency_queue(&op.agencies, &filter).await.map_err(|e| internal(&ctx, e))?;
     let assignees = names(&state, &ctx, records.iter().filter_map(|r| r.assignee_id.clone()).collect()).await?;
     let now = Utc::now();

@@ -125,7 +125,7 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, op: Operator) -> 
                 agency: s.agency_code,
                 counts: s.counts,
                 total: s.total,
-                median: s.median_days.map_or_else(|| "-".into(), |d| t.with("office-stats-days", "n", decimal(d))),
+                median: s.median_days.map_or_else(|| "-".into(), decimal),
                 compliance: percent.map_or_else(
                     || "-".into(),
                     |p| {
