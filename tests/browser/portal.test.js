@@ -298,3 +298,53 @@ test("works without JavaScript: the filter form submits as a plain GET", async (
     await context.close();
   }
 });
+
+test("agency office: an admin works a guest complaint, pages are accessible", async () => {
+  // A guest complaint through the API, as any client sends it.
+  const sent = await fetch(`${BASE}/api/v1/requests`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      service: "SP4N-LAPOR",
+      answers: { dokumen_1: "identitas.jpg", dokumen_2: "uraian.pdf", dokumen_3: "foto.jpg", catatan: "Lampu jalan mati di Jl. Pajajaran" },
+      guest: { name: "Pak RT", contact: "0812 3456 7890" },
+    }),
+  });
+  assert.equal(sent.status, 201);
+  const { tracking_code: code } = await sent.json();
+  const { context, page, errors } = await newPage(VIEWPORTS.phone);
+  try {
+    await page.goto(`${BASE}/petugas`);
+    await page.waitForURL(/\/masuk\?kembali=%2Fpetugas$/);
+    await page.getByLabel("Surel atau nomor ponsel").fill("admin@contoh.id");
+    await page.getByLabel("Kata sandi").fill("kata-sandi-admin-uji");
+    await page.getByRole("button", { name: "Masuk" }).last().click();
+    await page.waitForURL(/\/petugas$/);
+    await page.getByLabel("Kode layanan").fill("sp4n-lapor");
+    await page.getByRole("button", { name: "Terapkan" }).click();
+    await page.waitForURL(/layanan=sp4n-lapor/);
+    await assertAccessible(page, "office queue");
+    await page.getByRole("link", { name: code }).click();
+    await page.waitForURL(new RegExp(`/petugas/permohonan/${code}$`));
+    assert.match(await page.textContent("main"), /Lampu jalan mati/);
+    await assertAccessible(page, "office request");
+    await page.getByRole("button", { name: "Diterima", exact: true }).click();
+    await page.waitForURL(/tersimpan=status$/);
+    // A fix request must say what to fix: refused with the reason, the page still accessible.
+    await page.getByRole("button", { name: "Perlu perbaikan" }).click();
+    await page.waitForSelector(".form-error");
+    await assertAccessible(page, "office request, refused change");
+    await page.locator("#status-catatan").fill("Lampirkan foto lokasi yang lebih jelas");
+    await page.getByRole("button", { name: "Perlu perbaikan" }).click();
+    await page.waitForURL(/tersimpan=status$/);
+    assert.match(await page.textContent("main"), /Diterima → Perlu perbaikan/);
+    await page.locator("#catatan").fill("Sudah dikoordinasikan dengan Dinas PUPR");
+    await page.getByRole("button", { name: "Tambah catatan" }).click();
+    await page.waitForURL(/tersimpan=catatan$/);
+    await page.goto(`${BASE}/petugas/ringkasan`);
+    await assertAccessible(page, "office dashboard");
+    assert.deepEqual(errors, [], "no script errors");
+  } finally {
+    await context.close();
+  }
+});

@@ -11,6 +11,7 @@
 mod accounts;
 mod admin;
 mod admin_catalog;
+mod agency_office;
 mod audit;
 mod binary;
 mod email_links;

@@ -62,6 +62,29 @@ async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String, S
     (status, content_type, response.text().await.unwrap_or_default())
 }
 
+/// Creates an operator of `agency` and signs them in.
+async fn operator(app: &TestApp, email: &str, agency: &str) -> String {
+    let store = satupintu::app::open_store(&app.settings).await.unwrap();
+    let user = store::NewUser {
+        name: "Petugas".into(),
+        email: Some(domain::identity::Email::parse(email).unwrap()),
+        phone: None,
+        password_hash: web::auth::password::hash("kata-sandi-petugas".into()).await.unwrap(),
+        role: domain::identity::Role::Operator,
+        agencies: vec![domain::AgencyCode::parse(agency).unwrap()],
+    };
+    store.create_user(&user, Some("test"), chrono::Utc::now()).await.unwrap();
+    store.close().await;
+    let response = client()
+        .post(app.url("/masuk"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("login={}&password=kata-sandi-petugas", email.replace('@', "%40")))
+        .send()
+        .await
+        .unwrap();
+    crate::oidc::cookie_of(&response).unwrap()
+}
+
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
 
 on_both_backends!(apply_on_the_portal_with_files, |db| {
@@ -105,10 +128,23 @@ on_both_backends!(apply_on_the_portal_with_files, |db| {
     let (status, content_type, bytes) = get(&app, &file_link, Some(&siti)).await;
     assert_eq!((status, content_type.as_str()), (200, "application/pdf"));
     assert_eq!(bytes.as_bytes(), PDF);
-    // Nobody else gets the file or the page.
+    // Nobody else gets the file or the page; the agency's operators do, others' do not.
     let budi = sign_up(&app, "budi@contoh.id").await;
     assert_eq!(get(&app, &file_link, Some(&budi)).await.0, 404);
     assert_eq!(get(&app, &format!("/permohonan/{code}"), Some(&budi)).await.0, 404);
+    let sha = file_link.rsplit('/').next().unwrap();
+    let office_link = format!("/petugas/permohonan/{code}/berkas/{sha}");
+    for (email, agency, expected) in [("op@contoh.id", "BAG-PEMERINTAHAN", 200), ("lain@contoh.id", "DINKES", 404)] {
+        let operator = operator(&app, email, agency).await;
+        let (status, content_type, _) = get(&app, &office_link, Some(&operator)).await;
+        assert_eq!(status, expected, "{email}");
+        if expected == 200 {
+            assert_eq!(content_type, "application/pdf");
+            let (_, _, page) = get(&app, &format!("/petugas/permohonan/{code}"), Some(&operator)).await;
+            assert!(page.contains(&office_link), "the operator's page links the file");
+        }
+    }
+    assert_eq!(get(&app, &office_link, Some(&siti)).await.0, 403, "citizens are not operators");
 
     // "Permohonan saya", then cancel.
     let (_, _, mine) = get(&app, "/permohonan", Some(&siti)).await;

@@ -6,6 +6,7 @@
 //! against races itself (a status change names the status it expects to replace).
 
 mod forms;
+mod office;
 mod read;
 pub(crate) mod submit;
 mod surveys;
@@ -13,6 +14,7 @@ mod write;
 
 use chrono::{DateTime, Utc};
 
+pub use office::{AssignError, OfficeRow};
 pub use read::{QueueFilter, ServiceKeys};
 pub use submit::{NewRequest, Submitted};
 pub use surveys::SurveyTotals;

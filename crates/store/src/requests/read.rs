@@ -6,13 +6,14 @@ use super::{RequestEvent, RequestRecord};
 use crate::rows::{Columns, from_ts};
 use crate::{Store, StoreError};
 
-const COLUMNS: &str = "r.id, r.tracking_code, s.code AS service_code, s.name AS service_name, \
+pub(super) const COLUMNS: &str = "r.id, r.tracking_code, s.code AS service_code, s.name AS service_name, \
                        a.code AS agency_code, a.name AS agency_name, r.user_id, r.guest_name, r.guest_contact, \
                        r.channel, r.status, r.answers, r.submitted_at, r.deadline, r.updated_at, r.closed_at, \
                        r.assignee_id";
-const FROM: &str = "FROM requests r JOIN services s ON s.id = r.service_id JOIN agencies a ON a.id = r.agency_id";
+pub(super) const FROM: &str =
+    "FROM requests r JOIN services s ON s.id = r.service_id JOIN agencies a ON a.id = r.agency_id";
 
-fn record(row: &AnyRow) -> Result<RequestRecord, StoreError> {
+pub(super) fn record(row: &AnyRow) -> Result<RequestRecord, StoreError> {
     Ok(RequestRecord {
         id: row.text("id")?,
         tracking_code: row.text("tracking_code")?,
@@ -41,6 +42,10 @@ pub struct QueueFilter {
     pub status: Option<String>,
     /// Only requests whose deadline is on or before this date (`YYYY-MM-DD`).
     pub due_by: Option<String>,
+    /// One of the allowed agencies only (the allowed list still applies).
+    pub agency_code: Option<String>,
+    /// Only requests assigned to this user.
+    pub assignee_id: Option<String>,
     pub limit: u32,
 }
 
@@ -95,6 +100,12 @@ impl Store {
         if filter.due_by.is_some() {
             sql.push_str(&format!(" AND r.deadline <= {}", next()));
         }
+        if filter.agency_code.is_some() {
+            sql.push_str(&format!(" AND a.code = {}", next()));
+        }
+        if filter.assignee_id.is_some() {
+            sql.push_str(&format!(" AND r.assignee_id = {}", next()));
+        }
         sql.push_str(&format!(
             " ORDER BY CASE WHEN r.deadline IS NULL THEN 1 ELSE 0 END, r.deadline, r.submitted_at LIMIT {}",
             next()
@@ -103,7 +114,8 @@ impl Store {
         for code in agency_codes {
             query = query.bind(code.as_str());
         }
-        for value in [&filter.service_code, &filter.status, &filter.due_by].into_iter().flatten() {
+        let values = [&filter.service_code, &filter.status, &filter.due_by, &filter.agency_code, &filter.assignee_id];
+        for value in values.into_iter().flatten() {
             query = query.bind(value.as_str());
         }
         let rows = query.bind(i64::from(filter.limit.clamp(1, 500))).fetch_all(&self.pool).await?;

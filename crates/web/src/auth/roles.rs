@@ -17,6 +17,15 @@ use crate::state::AppState;
 /// A signed-in admin.
 pub struct Admin(pub User);
 
+/// Agency staff: a signed-in operator, with the agencies they work for, or an admin, who
+/// works for every agency. Back-office store reads take `agencies`, so what an operator
+/// may see is decided in the query, not after it.
+pub struct Operator {
+    pub user: User,
+    /// Agency codes, never empty.
+    pub agencies: Vec<String>,
+}
+
 /// Anyone signed in (any role).
 pub struct SignedIn(pub User);
 
@@ -41,6 +50,8 @@ pub enum Refused {
     SignIn(String),
     /// Signed in without the role.
     Forbidden(Lang),
+    /// The role could not be checked (the store failed): a logged 500.
+    Failed(Lang, String),
 }
 
 impl IntoResponse for Refused {
@@ -51,6 +62,9 @@ impl IntoResponse for Refused {
                 (StatusCode::SEE_OTHER, [(LOCATION, format!("/masuk?kembali={back}"))]).into_response()
             }
             Self::Forbidden(lang) => PageError::forbidden(lang).into_response(),
+            Self::Failed(lang, detail) => {
+                PageError { lang, kind: crate::error::PageErrorKind::Internal(detail) }.into_response()
+            }
         }
     }
 }
@@ -63,6 +77,30 @@ impl FromRequestParts<AppState> for Admin {
         let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await.unwrap_or(CurrentUser(None));
         match user {
             Some(user) if user.role == Role::Admin => Ok(Self(user)),
+            Some(_) => Err(Refused::Forbidden(lang)),
+            None => Err(Refused::SignIn(back_to(parts))),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let lang = Lang::from_request_parts(parts, state).await.unwrap_or_default();
+        let CurrentUser(user) = CurrentUser::from_request_parts(parts, state).await.unwrap_or(CurrentUser(None));
+        match user {
+            // An operator without an agency (possible only through old data) has nothing
+            // to work on: refused rather than shown an empty office.
+            Some(user) if user.role == Role::Operator && !user.agencies.is_empty() => {
+                let agencies = user.agencies.clone();
+                Ok(Self { user, agencies })
+            }
+            Some(user) if user.role == Role::Admin => {
+                let all = state.catalog.list_agencies().await.map_err(|e| Refused::Failed(lang, e.to_string()))?;
+                let agencies = all.iter().map(|a| a.agency.code.to_string()).collect();
+                Ok(Self { user, agencies })
+            }
             Some(_) => Err(Refused::Forbidden(lang)),
             None => Err(Refused::SignIn(back_to(parts))),
         }

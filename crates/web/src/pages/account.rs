@@ -321,6 +321,8 @@ struct AccountPage {
     nik: String,
     unverified: bool,
     is_admin: bool,
+    /// Operators and admins work the agency back-office.
+    is_staff: bool,
     name: String,
     email: String,
     phone: String,
@@ -367,6 +369,7 @@ async fn account_page(
         nik: nik.map(|n| n.masked()).unwrap_or_default(),
         unverified: user.email.is_some() && !user.email_verified,
         is_admin: user.role == Role::Admin,
+        is_staff: matches!(user.role, Role::Admin | Role::Operator),
         name: user.name.clone(),
         email: user.email.clone().unwrap_or_default(),
         phone: user.phone.clone().unwrap_or_default(),

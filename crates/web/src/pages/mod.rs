@@ -13,6 +13,10 @@ mod admin_services;
 mod agencies;
 mod catalog;
 mod home;
+mod office;
+mod office_bulk;
+mod office_request;
+mod office_stats;
 mod progress;
 mod recovery;
 mod requests;
@@ -99,6 +103,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/ekspor", get(admin_import::export_catalog))
         .route("/admin/ekspor/opd", get(admin_import::export_agencies))
+        // The agency back-office (operators, and admins for every agency).
+        .route("/petugas", get(office::queue))
+        .route("/petugas/massal", axum::routing::post(office_bulk::bulk))
+        .route("/petugas/ringkasan", get(office_stats::page))
+        .route("/petugas/permohonan/{code}", get(office_request::show))
+        .route("/petugas/permohonan/{code}/berkas/{sha}", get(office_request::file))
+        .route("/petugas/permohonan/{code}/status", axum::routing::post(office_request::change_status))
+        .route("/petugas/permohonan/{code}/catatan", axum::routing::post(office_request::add_note))
+        .route("/petugas/permohonan/{code}/tugaskan", axum::routing::post(office_request::assign))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }

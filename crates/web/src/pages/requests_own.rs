@@ -259,8 +259,15 @@ pub async fn file(
     Path((code, sha)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let record = own(&state, &ctx, &user.id, &code).await?;
+    let name = file_name(&record, &sha).ok_or_else(|| PageError::not_found(ctx.lang))?;
+    serve_file(&state, &ctx, &sha, &name).await
+}
+
+/// The name of the file with this hash, if the request's answers name it (a hash alone
+/// opens nothing).
+pub fn file_name(record: &RequestRecord, sha: &str) -> Option<String> {
     let answers: CheckedAnswers = serde_json::from_str(&record.answers).unwrap_or_default();
-    let name = answers
+    answers
         .iter()
         .filter_map(|(_, a)| match a {
             Answer::Files(refs) => Some(refs),
@@ -270,8 +277,6 @@ pub async fn file(
         .filter_map(|r| attachments::parse_reference(r))
         .find(|(s, _)| *s == sha)
         .map(|(_, name)| name.to_string())
-        .ok_or_else(|| PageError::not_found(ctx.lang))?;
-    serve_file(&state, &ctx, &sha, &name).await
 }
 
 /// Sends a stored file with the type its content shows, as a download.
