@@ -217,3 +217,50 @@ on_both_backends!(portal_form_problems_and_guest_complaints, |db| {
     let (status, _, _) = get(&app, "/layanan/PBG/ajukan", Some(&siti)).await;
     assert_eq!(status, 400);
 });
+
+on_both_backends!(citizens_answer_a_fix_request, |db| {
+    let app = app_with_forms(db).await;
+    let siti = sign_up(&app, "siti@contoh.id").await;
+    let body = serde_json::json!({"service": "KTP-EL", "answers": {"nama_lengkap": "Siti", "tanggal_lahir": "1990-04-25", "kecamatan": "Bogor Utara"}});
+    let (_, created, _) = crate::requests_api::send(&app, "POST", "/api/v1/requests", Some(body), Some(&siti)).await;
+    let code = created["tracking_code"].as_str().unwrap().to_string();
+    let store = satupintu::app::open_store(&app.settings).await.unwrap();
+    let record = store.request_by_code(&code).await.unwrap().unwrap();
+    for (from, to, note) in
+        [("diajukan", "diterima", None), ("diterima", "perlu_perbaikan", Some("Foto KK buram, mohon unggah ulang"))]
+    {
+        let change = store::requests::StatusChange {
+            request_id: &record.id,
+            from,
+            to,
+            actor: "petugas",
+            note,
+            internal: false,
+            closes: false,
+        };
+        store.change_request_status(&change, chrono::Utc::now()).await.unwrap();
+    }
+    let (_, _, page) = get(&app, &format!("/permohonan/{code}"), Some(&siti)).await;
+    assert!(page.contains("Foto KK buram") && page.contains(&format!("/permohonan/{code}/perbaikan")));
+    // Nothing to send is refused; a note with a new document moves it back to the agency.
+    let (status, _, _) =
+        post_form(&app, &format!("/permohonan/{code}/perbaikan"), &[Part::Text("catatan", "")], Some(&siti)).await;
+    assert_eq!(status, 400);
+    let (status, location, _) = post_form(
+        &app,
+        &format!("/permohonan/{code}/perbaikan"),
+        &[Part::Text("catatan", "Sudah saya unggah ulang"), Part::File("berkas", "kk.pdf", PDF)],
+        Some(&siti),
+    )
+    .await;
+    assert_eq!((status, location.as_str()), (303, format!("/permohonan/{code}").as_str()));
+    let record = store.request_by_code(&code).await.unwrap().unwrap();
+    assert_eq!(record.status, "diproses");
+    let (_, _, page) = get(&app, &format!("/permohonan/{code}"), Some(&siti)).await;
+    assert!(page.contains("Sudah saya unggah ulang") && page.contains("kk.pdf"));
+    // Not waiting for a fix any more: a second answer is refused.
+    let (status, _, _) =
+        post_form(&app, &format!("/permohonan/{code}/perbaikan"), &[Part::Text("catatan", "lagi")], Some(&siti)).await;
+    assert_eq!(status, 400);
+    store.close().await;
+});

@@ -105,3 +105,43 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// The citizen answers a fix request: new answers (when files were added) and the
+    /// move back to `diproses`, with their note, together; only from `perlu_perbaikan`.
+    pub async fn answer_fix(
+        &self,
+        request_id: &str,
+        actor: &str,
+        note: &str,
+        answers: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StatusConflict> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE requests SET status = 'diproses', answers = COALESCE($1, answers), updated_at = $2 \
+             WHERE id = $3 AND status = 'perlu_perbaikan'",
+        )
+        .bind(answers.map(str::to_string))
+        .bind(ts(now))
+        .bind(request_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StatusConflict::Moved);
+        }
+        sqlx::query(
+            "INSERT INTO request_events (id, request_id, at, actor, from_status, to_status, note, internal) \
+             VALUES ($1, $2, $3, $4, 'perlu_perbaikan', 'diproses', $5, 0)",
+        )
+        .bind(new_id())
+        .bind(request_id)
+        .bind(ts(now))
+        .bind(actor)
+        .bind(note)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -20,6 +20,7 @@ mod office_stats;
 mod progress;
 mod recovery;
 mod requests;
+mod requests_fix;
 mod requests_own;
 mod requests_track;
 mod search;
@@ -56,6 +57,11 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan", get(requests_own::list))
         .route("/permohonan/{code}", get(requests_own::show))
         .route("/permohonan/{code}/batal", axum::routing::post(requests_own::cancel))
+        .route(
+            "/permohonan/{code}/perbaikan",
+            axum::routing::post(requests_fix::answer)
+                .layer(axum::extract::DefaultBodyLimit::max(4 * crate::attachments::MAX_FILE_BYTES)),
+        )
         .route("/permohonan/{code}/berkas/{sha}", get(requests_own::file))
         .route("/permohonan/{code}/survei", axum::routing::post(survey::answer))
         .route("/admin/ikm", get(survey::admin))

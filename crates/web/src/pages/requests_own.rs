@@ -58,6 +58,8 @@ struct DetailPage {
     answers: Vec<AnswerRow>,
     history: Vec<HistoryRow>,
     cancellable: bool,
+    /// Waiting for the person to fix something.
+    fixable: bool,
     /// The survey's questions, while the person may still answer it.
     survey: Vec<(usize, &'static str)>,
     surveyed: bool,
@@ -191,6 +193,7 @@ async fn detail_page(
             answers: answer_rows(state, record).await,
             history,
             cancellable,
+            fixable: status == Some(RequestStatus::NeedsFix),
             survey,
             surveyed,
             error,
