@@ -19,6 +19,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (7, "oidc", include_str!("../migrations/0007_oidc.sql")),
     (8, "requests", include_str!("../migrations/0008_requests.sql")),
     (9, "surveys", include_str!("../migrations/0009_surveys.sql")),
+    (10, "notifications", include_str!("../migrations/0010_notifications.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

@@ -184,3 +184,62 @@ pub fn answers_from_json(
     }
     if problems.is_empty() { Ok(raw) } else { Err(problems) }
 }
+
+/// What to tell a request's person when its status changes to `to` (with the public
+/// `note`): a portal notification for an account, an e-mail to the account's address or
+/// to a guest's e-mail contact. Indonesian, the portal's first language.
+pub async fn notice_for(
+    state: &AppState,
+    record: &store::requests::RequestRecord,
+    to: RequestStatus,
+    note: Option<&str>,
+) -> Result<store::requests::Notice, StoreError> {
+    let t = crate::i18n::Lang::Id.tr();
+    let status = t.get(&format!("request-status-{}", to.as_str()));
+    let base = state.settings.public_url.trim_end_matches('/');
+    let (user_id, name, email, link) = match &record.user_id {
+        Some(id) => {
+            let user = state.store.user(id).await?;
+            let (name, email) = user.map(|u| (u.name, u.email)).unwrap_or_default();
+            (Some(id.clone()), name, email, format!("/permohonan/{}", record.tracking_code))
+        }
+        None => {
+            let email = record
+                .guest_contact
+                .as_deref()
+                .and_then(|c| domain::identity::Email::parse(c).ok())
+                .map(|e| e.as_str().to_string());
+            (
+                None,
+                record.guest_name.clone().unwrap_or_default(),
+                email,
+                format!("/lacak?kode={}", record.tracking_code),
+            )
+        }
+    };
+    let text = t.args(
+        "notice-status",
+        &[("code", record.tracking_code.clone()), ("service", record.service_name.clone()), ("status", status.clone())],
+    );
+    let mail = email.map(|to_address| {
+        let body = t.args(
+            "notice-mail-body",
+            &[
+                ("name", name.clone()),
+                ("code", record.tracking_code.clone()),
+                ("service", record.service_name.clone()),
+                ("status", status.clone()),
+                ("note", note.unwrap_or_default().to_string()),
+                ("link", format!("{base}{link}")),
+            ],
+        );
+        let mail = crate::auth::mail::Mail {
+            to: to_address,
+            subject: t
+                .args("notice-mail-subject", &[("code", record.tracking_code.clone()), ("status", status.clone())]),
+            body,
+        };
+        serde_json::to_string(&mail).unwrap_or_default()
+    });
+    Ok(store::requests::Notice { user_id, text, link, mail })
+}

@@ -264,3 +264,37 @@ on_both_backends!(citizens_answer_a_fix_request, |db| {
     assert_eq!(status, 400);
     store.close().await;
 });
+
+on_both_backends!(status_changes_reach_the_person_by_mail_and_in_the_portal, |db| {
+    let mut db = db;
+    let (url, inbox) = crate::smtp_sink::start().await;
+    db.settings.smtp_url = Some(satupintu::config::Secret::new(url));
+    let app = app_with_forms(db).await;
+    let siti = sign_up(&app, "siti@contoh.id").await;
+    // The sign-up confirmation comes first.
+    inbox.wait_for("siti@contoh.id", 1).await;
+    let body = serde_json::json!({"service": "KTP-EL", "answers": {"nama_lengkap": "Siti", "tanggal_lahir": "1990-04-25", "kecamatan": "Bogor Utara"}});
+    let (_, created, _) = crate::requests_api::send(&app, "POST", "/api/v1/requests", Some(body), Some(&siti)).await;
+    let code = created["tracking_code"].as_str().unwrap().to_string();
+    let officer = operator(&app, "petugas@contoh.id", "DISDUKCAPIL").await;
+    let response = client()
+        .post(app.url(&format!("/petugas/permohonan/{code}/status")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", &officer)
+        .body("dari=diajukan&status=diterima&catatan=Berkas+lengkap")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 303);
+    let mail = inbox.wait_for("siti@contoh.id", 2).await;
+    assert!(mail.contains(&code) && mail.contains("Diterima") && mail.contains("Berkas lengkap"), "{mail}");
+    let (_, _, page) = get(&app, "/permohonan", Some(&siti)).await;
+    assert!(
+        page.contains(&format!("Permohonan {code} (Perekaman KTP-el): Diterima"))
+            || page.contains(&format!("Permohonan {code}")),
+        "{page}"
+    );
+    assert!(page.contains("class=\"unread\""));
+    let (_, _, page) = get(&app, "/permohonan", Some(&siti)).await;
+    assert!(!page.contains("class=\"unread\""), "seen once, no longer new");
+});

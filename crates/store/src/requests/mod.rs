@@ -6,6 +6,7 @@
 //! against races itself (a status change names the status it expects to replace).
 
 mod forms;
+mod notices;
 mod office;
 mod read;
 pub(crate) mod submit;
@@ -14,11 +15,12 @@ mod write;
 
 use chrono::{DateTime, Utc};
 
+pub use notices::Notification;
 pub use office::{AssignError, OfficeRow};
 pub use read::{QueueFilter, ServiceKeys};
 pub use submit::{NewRequest, Submitted};
 pub use surveys::SurveyTotals;
-pub use write::{StatusChange, StatusConflict};
+pub use write::{Notice, StatusChange, StatusConflict};
 
 /// A request as people and agencies see it.
 #[derive(Debug, Clone, PartialEq, Eq)]

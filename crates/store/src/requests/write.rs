@@ -36,12 +36,36 @@ pub struct StatusChange<'a> {
     pub closes: bool,
 }
 
+/// What to tell the request's person about a change, committed with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The account to notify in the portal (none for a guest).
+    pub user_id: Option<String>,
+    pub text: String,
+    /// Where the notification leads.
+    pub link: String,
+    /// An e-mail for the outbox (its JSON payload), when there is an address.
+    pub mail: Option<String>,
+}
+
 impl Store {
     /// Records a status change and its history entry together, only if the request is
     /// still in `from` (two officers acting at once cannot both win).
     pub async fn change_request_status(
         &self,
         change: &StatusChange<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StatusConflict> {
+        self.change_request_status_and_notify(change, None, now).await
+    }
+
+    /// As [`Store::change_request_status`], and in the same transaction tells the person:
+    /// a portal notification and an e-mail in the outbox (nothing is lost, and nothing is
+    /// sent for a change that did not happen).
+    pub async fn change_request_status_and_notify(
+        &self,
+        change: &StatusChange<'_>,
+        notice: Option<&Notice>,
         now: DateTime<Utc>,
     ) -> Result<(), StatusConflict> {
         let mut tx = self.begin_write().await?;
@@ -77,6 +101,24 @@ impl Store {
         .bind(i64::from(change.internal))
         .execute(&mut *tx)
         .await?;
+        if let Some(notice) = notice {
+            if let Some(user_id) = &notice.user_id {
+                sqlx::query(
+                    "INSERT INTO notifications (id, user_id, request_id, text, link, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(new_id())
+                .bind(user_id.as_str())
+                .bind(change.request_id)
+                .bind(notice.text.as_str())
+                .bind(notice.link.as_str())
+                .bind(ts(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(mail) = &notice.mail {
+                crate::outbox::enqueue(&mut tx, "email", mail, now).await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -643,3 +643,15 @@ fix-submit = Send the fix
 fix-empty = Write an explanation or attach the corrected documents.
 fix-wrong-type = Documents must be PDF, JPEG or PNG.
 fix-files-only = Corrected documents attached.
+notice-status = Request { $code } ({ $service }): { $status }
+notice-mail-subject = Request { $code }: { $status }
+notice-mail-body = Hello { $name },
+
+    the status of request { $code } for { $service } is now: { $status }.
+    { $note }
+
+    See your request: { $link }
+
+    This message was sent automatically by satupintu.
+notices-title = Notifications
+notices-new = new

@@ -613,3 +613,15 @@ fix-submit = Kirim perbaikan
 fix-empty = Tulis penjelasan atau lampirkan dokumen perbaikan.
 fix-wrong-type = Dokumen harus PDF, JPEG atau PNG.
 fix-files-only = Dokumen perbaikan dilampirkan.
+notice-status = Permohonan { $code } ({ $service }): { $status }
+notice-mail-subject = Permohonan { $code }: { $status }
+notice-mail-body = Halo { $name },
+
+    status permohonan { $code } untuk layanan { $service } kini: { $status }.
+    { $note }
+
+    Lihat permohonan Anda: { $link }
+
+    Pesan ini dikirim otomatis oleh satupintu.
+notices-title = Pemberitahuan
+notices-new = baru

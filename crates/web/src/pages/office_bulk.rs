@@ -86,7 +86,9 @@ pub async fn bulk(
             internal: false,
             closes: to.is_final(),
         };
-        match state.store.change_request_status(&change, Utc::now()).await {
+        let notice =
+            crate::requests::notice_for(&state, &record, to, note.as_deref()).await.map_err(|e| internal(&ctx, e))?;
+        match state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await {
             Ok(()) => changed.push(code.as_str().to_string()),
             Err(StatusConflict::Moved) => refused.push(refuse(t.get("office-changed-meanwhile"))),
             Err(StatusConflict::NotFound) => refused.push(refuse(t.get("office-not-found"))),

@@ -44,6 +44,8 @@ pub struct HistoryRow {
 struct ListPage {
     l: Layout,
     rows: Vec<RequestRow>,
+    /// The newest notifications: (text, link, when, unread).
+    notices: Vec<(String, String, String, bool)>,
 }
 
 #[derive(Template)]
@@ -106,11 +108,24 @@ pub async fn list(
     SignedIn(user): SignedIn,
 ) -> Result<Html<String>, PageError> {
     let records = state.store.requests_of(&user.id, 200).await.map_err(|e| internal(&ctx, e))?;
+    let notices = state.store.notifications(&user.id, 10).await.map_err(|e| internal(&ctx, e))?;
+    // Seen now: the next visit shows them without the "new" mark.
+    if notices.iter().any(|n| n.unread) {
+        state.store.mark_notifications_read(&user.id, Utc::now()).await.map_err(|e| internal(&ctx, e))?;
+    }
     let t = ctx.tr();
     let title = t.get("requests-mine-title");
+    let notices = notices
+        .into_iter()
+        .map(|n| (n.text, n.link, n.created_at.format("%d-%m-%Y %H:%M UTC").to_string(), n.unread))
+        .collect();
     render(
         ctx.lang,
-        &ListPage { l: ctx.layout(&state, &title, Nav::None), rows: records.iter().map(|r| row(t, r)).collect() },
+        &ListPage {
+            l: ctx.layout(&state, &title, Nav::None),
+            rows: records.iter().map(|r| row(t, r)).collect(),
+            notices,
+        },
     )
 }
 
