@@ -71,6 +71,12 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         None => tracing::warn!("no smtp_url: e-mails wait in the outbox until one is configured"),
     }
     tokio::spawn(crate::janitor::run(store.clone()));
+    let policy = crate::delivery::Policy {
+        retry_base: chrono::Duration::milliseconds(i64::try_from(settings.delivery_retry_base_ms).unwrap_or(i64::MAX)),
+        give_up_after: chrono::Duration::minutes(i64::try_from(settings.delivery_give_up_minutes).unwrap_or(i64::MAX)),
+    };
+    let deliverer = crate::delivery::Deliverer::new(web::auth::seal::Sealer::new(&nik_key), policy)?;
+    tokio::spawn(deliverer.run(store.clone()));
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);
     Ok(App { store, router })

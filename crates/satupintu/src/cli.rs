@@ -69,6 +69,20 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Agency systems that receive requests (integration mode `api`).
+    Agency {
+        #[command(subcommand)]
+        what: AgencyWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Undeliverable messages (dead letters): list and send again.
+    Outbox {
+        #[command(subcommand)]
+        what: OutboxWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The forms requests fill in, per service.
     Form {
         #[command(subcommand)]
@@ -128,6 +142,27 @@ pub enum SearchWhat {
         #[arg(long, default_value_t = 20)]
         limit: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgencyWhat {
+    /// Set where an agency's system receives requests; prints the signing secret once
+    /// (deliveries are signed with it, and so must its status reports be).
+    Endpoint {
+        agency: String,
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxWhat {
+    /// List dead letters (deliveries to agency systems given up).
+    Dead,
+    /// Send a dead letter again from now.
+    Resend { id: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -65,6 +65,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::User { db, .. }
         | Command::Oidc { db, .. }
         | Command::Form { db, .. }
+        | Command::Agency { db, .. }
+        | Command::Outbox { db, .. }
         | Command::Audit { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
@@ -98,6 +100,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { what, .. } => rt.block_on(crate::user_cli::run(&settings, what)),
         Command::Oidc { what, .. } => rt.block_on(crate::oidc_cli::run(&settings, what)),
         Command::Form { what, .. } => rt.block_on(crate::form_cli::run(&settings, what)),
+        Command::Agency { what, .. } => rt.block_on(crate::delivery_cli::agency(&settings, what)),
+        Command::Outbox { what, .. } => rt.block_on(crate::delivery_cli::outbox(&settings, what)),
         Command::Audit { what: AuditWhat::Verify, .. } => rt.block_on(audit_verify(&settings)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;

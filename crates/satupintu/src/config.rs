@@ -90,6 +90,11 @@ pub struct Settings {
     pub public_url: String,
     /// The start of tracking codes (2–4 letters, `BGR` in `BGR-7KQ4-M2X`).
     pub tracking_prefix: String,
+    /// The first retry of a failed delivery to an agency system, in milliseconds (each
+    /// next one doubles, up to an hour).
+    pub delivery_retry_base_ms: u64,
+    /// After this many minutes undelivered, a request becomes a dead letter.
+    pub delivery_give_up_minutes: u64,
 }
 
 impl Default for Settings {
@@ -109,6 +114,8 @@ impl Default for Settings {
             mail_from: "satupintu <no-reply@localhost>".into(),
             public_url: "http://127.0.0.1:8080".into(),
             tracking_prefix: "BGR".into(),
+            delivery_retry_base_ms: 30_000,
+            delivery_give_up_minutes: 24 * 60,
         }
     }
 }
@@ -177,11 +184,17 @@ impl Settings {
                 "MAIL_FROM" => self.mail_from = value,
                 "PUBLIC_URL" => self.public_url = value,
                 "TRACKING_PREFIX" => self.tracking_prefix = value,
+                "DELIVERY_RETRY_BASE_MS" => {
+                    self.delivery_retry_base_ms = value.parse().with_context(|| parse_err("not a whole number"))?;
+                }
+                "DELIVERY_GIVE_UP_MINUTES" => {
+                    self.delivery_give_up_minutes = value.parse().with_context(|| parse_err("not a whole number"))?;
+                }
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_CONFIG"
                 ),
             }
         }

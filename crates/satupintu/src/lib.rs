@@ -5,6 +5,8 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod delivery;
+mod delivery_cli;
 pub mod demo;
 mod form_cli;
 pub mod generate;

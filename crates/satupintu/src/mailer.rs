@@ -52,14 +52,14 @@ impl Mailer {
             if store.is_closed() {
                 return;
             }
-            let claimed = match store.claim_outbox(&worker, 20, Utc::now()).await {
+            let claimed = match store.claim_outbox(&worker, "email", 20, Utc::now()).await {
                 Ok(claimed) => claimed,
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox not readable");
                     continue;
                 }
             };
-            for message in claimed.into_iter().filter(|m| m.kind == "email") {
+            for message in claimed {
                 let result = match self.deliver(&message.payload).await {
                     Ok(()) => store.outbox_sent(&message.id, Utc::now()).await,
                     Err(error) => {

@@ -13,6 +13,9 @@ pub struct OutboxMessage {
     pub kind: String,
     pub payload: String,
     pub attempts: i64,
+    /// Who it goes to, when that matters for delivery (the agency of a request).
+    pub target: Option<String>,
+    pub created_at: DateTime<Utc>,
 }
 
 /// How long a claim lasts before another worker may take the message over.
@@ -35,6 +38,16 @@ pub async fn enqueue(
     Ok(())
 }
 
+/// A message set aside as undeliverable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadLetter {
+    pub id: String,
+    pub target: Option<String>,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Seconds to wait before attempt `n + 1`: 30 s, 1 min, 2 min … capped at 1 h.
 pub fn backoff(attempts: i64) -> Duration {
     Duration::seconds((30i64 << attempts.clamp(0, 7)).min(3600))
@@ -47,35 +60,44 @@ impl Store {
         enqueue(&mut conn, kind, payload, Utc::now()).await
     }
 
-    /// Claims up to `limit` due messages for `worker`. The claim condition is repeated
-    /// in the outer `WHERE`, so two workers racing for a row (PostgreSQL re-checks it
-    /// after waiting for the row lock) never both win it.
+    /// Claims up to `limit` due messages of `kind` for `worker`. The claim condition is
+    /// repeated in the outer `WHERE`, so two workers racing for a row never both win it;
+    /// on PostgreSQL the inner select also skips rows another worker has locked.
     pub async fn claim_outbox(
         &self,
         worker: &str,
+        kind: &str,
         limit: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<OutboxMessage>, StoreError> {
         let now_s = ts(now);
         let claimed_until = ts(now + CLAIM);
         let token = format!("{worker}:{}", new_id());
-        sqlx::query(
+        let skip_locked = match self.backend() {
+            crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            crate::Backend::Sqlite => "",
+        };
+        let sql = format!(
             "UPDATE outbox SET claimed_until = $1, claimed_by = $2 \
-             WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $3 \
-                          AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY next_attempt_at LIMIT $4) \
-             AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)",
+             WHERE id IN (SELECT id FROM outbox WHERE kind = $5 AND sent_at IS NULL AND dead_at IS NULL \
+                          AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
+                          ORDER BY next_attempt_at LIMIT $4{skip_locked}) \
+             AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(claimed_until)
+            .bind(token.as_str())
+            .bind(now_s)
+            .bind(limit)
+            .bind(kind)
+            .execute(&self.pool)
+            .await?;
+        let rows = sqlx::query(
+            "SELECT id, kind, payload, attempts, target, created_at FROM outbox WHERE claimed_by = $1 AND sent_at IS NULL",
         )
-        .bind(claimed_until)
         .bind(token.as_str())
-        .bind(now_s)
-        .bind(limit)
-        .execute(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        let rows =
-            sqlx::query("SELECT id, kind, payload, attempts FROM outbox WHERE claimed_by = $1 AND sent_at IS NULL")
-                .bind(token.as_str())
-                .fetch_all(&self.pool)
-                .await?;
         rows.iter()
             .map(|r| {
                 Ok(OutboxMessage {
@@ -83,6 +105,8 @@ impl Store {
                     kind: r.text("kind")?,
                     payload: r.text("payload")?,
                     attempts: r.int("attempts")?,
+                    target: r.opt_text("target")?,
+                    created_at: r.time("created_at")?,
                 })
             })
             .collect()
@@ -117,6 +141,91 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// Records a failed attempt and schedules the next at `at` (callers with their own
+    /// back-off, e.g. with jitter).
+    pub async fn outbox_failed_until(
+        &self,
+        message: &OutboxMessage,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = NULL, claimed_by = NULL, \
+             last_error = $2 WHERE id = $3",
+        )
+        .bind(ts(at))
+        .bind(error)
+        .bind(message.id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Puts a claimed message back untried until `until` (an open circuit breaker), without
+    /// counting an attempt.
+    pub async fn outbox_defer(&self, id: &str, until: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("UPDATE outbox SET next_attempt_at = $1, claimed_until = NULL, claimed_by = NULL WHERE id = $2")
+            .bind(ts(until))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets a message aside as undeliverable (a dead letter an admin may send again).
+    pub async fn outbox_dead(
+        &self,
+        message: &OutboxMessage,
+        error: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE outbox SET attempts = attempts + 1, dead_at = $1, claimed_until = NULL, claimed_by = NULL, \
+             last_error = $2 WHERE id = $3",
+        )
+        .bind(ts(now))
+        .bind(error)
+        .bind(message.id.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The dead letters of `kind`, oldest first.
+    pub async fn dead_letters(&self, kind: &str) -> Result<Vec<DeadLetter>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, target, attempts, last_error, created_at, dead_at FROM outbox \
+             WHERE kind = $1 AND dead_at IS NOT NULL AND sent_at IS NULL ORDER BY created_at",
+        )
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DeadLetter {
+                    id: r.text("id")?,
+                    target: r.opt_text("target")?,
+                    attempts: r.int("attempts")?,
+                    last_error: r.opt_text("last_error")?,
+                    created_at: r.time("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Sends a dead letter again from now (attempts start over). Returns whether it was one.
+    pub async fn resend_dead(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $1, created_at = $1 \
+             WHERE id = $2 AND dead_at IS NOT NULL AND sent_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Messages not yet delivered (for health pages and tests).

@@ -12,6 +12,7 @@ pub mod catalog;
 mod cookies;
 mod error;
 pub mod feed;
+pub mod hooks;
 mod i18n;
 mod middleware;
 pub mod oidc;

@@ -131,6 +131,7 @@ pub async fn apply(
     };
     let checked = target.form.check_answers(answers).map_err(ApplyError::Answers)?;
     let answers = serde_json::to_string(&checked).map_err(|e| StoreError::Batch(e.to_string()))?;
+    let delivery = delivery(target, channel, &checked);
     let deadline = deadline(&target.service);
     // A taken code (a one-in-hundreds-of-millions chance) is simply drawn again.
     for _ in 0..3 {
@@ -146,6 +147,10 @@ pub async fn apply(
             answers: answers.clone(),
             deadline: deadline.map(|d| d.format("%Y-%m-%d").to_string()),
             status: RequestStatus::Submitted.as_str().to_string(),
+            delivery: delivery.clone().map(|mut d| {
+                d.payload.insert("tracking_code".into(), serde_json::Value::String(code.as_str().to_string()));
+                d
+            }),
         };
         match state.store.submit_request(request).await {
             Ok(submitted) => return Ok((submitted, deadline)),
@@ -154,6 +159,24 @@ pub async fn apply(
         }
     }
     Err(ApplyError::Store(StoreError::Taken("tracking_code")))
+}
+
+/// What an `api` service's agency system receives (the person's contact details are
+/// not included: the agency answers through satupintu, which knows how to reach them).
+fn delivery(
+    target: &Applicable,
+    channel: &str,
+    answers: &domain::request::CheckedAnswers,
+) -> Option<store::requests::Delivery> {
+    if target.service.service.mode != domain::IntegrationMode::Api {
+        return None;
+    }
+    let mut payload = serde_json::Map::new();
+    payload.insert("service".into(), serde_json::json!(target.service.service.code.as_str()));
+    payload.insert("agency".into(), serde_json::json!(target.service.service.agency.as_str()));
+    payload.insert("channel".into(), serde_json::json!(channel));
+    payload.insert("answers".into(), serde_json::to_value(answers).unwrap_or_default());
+    Some(store::requests::Delivery { target: target.service.service.agency.as_str().to_string(), payload })
 }
 
 /// Answers from a JSON object: a string or number is one value, an array several.

@@ -14,6 +14,7 @@ mod admin_catalog;
 mod agency_office;
 mod audit;
 mod binary;
+mod delivery;
 mod email_links;
 mod helpers;
 mod http_api;

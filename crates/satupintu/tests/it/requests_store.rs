@@ -20,6 +20,7 @@ fn new_request(keys: &store::requests::ServiceKeys, code: &str, user: Option<&st
         answers: r#"{"catatan":"uji"}"#.into(),
         deadline: Some("2026-12-10".into()),
         status: "diajukan".into(),
+        delivery: None,
     }
 }
 

@@ -234,21 +234,30 @@ on_both_backends!(outbox_claims_are_exclusive_and_retried, |db| {
         store.enqueue("email", &format!("{{\"n\":{i}}}")).await.unwrap();
     }
     let now = Utc::now();
-    let first = store.claim_outbox("w1", 2, now).await.unwrap();
-    let second = store.claim_outbox("w2", 2, now).await.unwrap();
+    let first = store.claim_outbox("w1", "email", 2, now).await.unwrap();
+    let second = store.claim_outbox("w2", "email", 2, now).await.unwrap();
     assert_eq!((first.len(), second.len()), (2, 1));
     assert!(second.iter().all(|m| first.iter().all(|f| f.id != m.id)), "no message claimed twice");
-    assert!(store.claim_outbox("w3", 10, now).await.unwrap().is_empty());
+    assert!(store.claim_outbox("w3", "email", 10, now).await.unwrap().is_empty());
     store.outbox_sent(&first[0].id, now).await.unwrap();
     store.outbox_failed(&first[1], "connection refused", now).await.unwrap();
     assert_eq!(store.outbox_pending().await.unwrap(), 2);
     // The failed one is due again after its back-off; the claimed one after its claim ends.
-    let later = store.claim_outbox("w4", 10, now + chrono::Duration::minutes(3)).await.unwrap();
+    let later = store.claim_outbox("w4", "email", 10, now + chrono::Duration::minutes(3)).await.unwrap();
     let mut ids: Vec<_> = later.iter().map(|m| m.id.clone()).collect();
     ids.sort();
     let mut expected = vec![first[1].id.clone(), second[0].id.clone()];
     expected.sort();
     assert_eq!(ids, expected);
     assert_eq!(later.iter().find(|m| m.id == first[1].id).map(|m| m.attempts), Some(1));
+    // Workers claim only their kind; a dead letter is never claimed until sent again.
+    assert!(store.claim_outbox("w5", "agency", 10, now + chrono::Duration::minutes(10)).await.unwrap().is_empty());
+    store.outbox_dead(&later[0], "gave up", now).await.unwrap();
+    assert_eq!(store.dead_letters("email").await.unwrap().len(), 1);
+    let again = now + chrono::Duration::minutes(10);
+    let claimed = store.claim_outbox("w6", "email", 10, again).await.unwrap();
+    assert!(claimed.iter().all(|m| m.id != later[0].id));
+    assert!(store.resend_dead(&later[0].id, again).await.unwrap());
+    assert!(store.dead_letters("email").await.unwrap().is_empty());
     store.close().await;
 });

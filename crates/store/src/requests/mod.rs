@@ -5,6 +5,7 @@
 //! the domain's; the store records what the caller has already checked, and guards
 //! against races itself (a status change names the status it expects to replace).
 
+mod delivery;
 mod forms;
 mod notices;
 mod office;
@@ -18,7 +19,7 @@ use chrono::{DateTime, Utc};
 pub use notices::Notification;
 pub use office::{AssignError, OfficeRow};
 pub use read::{QueueFilter, ServiceKeys};
-pub use submit::{NewRequest, Submitted};
+pub use submit::{Delivery, NewRequest, Submitted};
 pub use surveys::SurveyTotals;
 pub use write::{Notice, StatusChange, StatusConflict};
 

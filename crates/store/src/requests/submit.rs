@@ -28,6 +28,18 @@ pub struct NewRequest {
     pub deadline: Option<String>,
     /// The first status (`diajukan`).
     pub status: String,
+    /// For `api` services: the delivery to the agency's system, queued in the same
+    /// transaction (nothing acknowledged can miss its delivery).
+    pub delivery: Option<Delivery>,
+}
+
+/// A request's delivery to an agency's system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The agency code (deliveries to one agency share a circuit breaker).
+    pub target: String,
+    /// The message body; the request's `id` and `submitted_at` are added when stored.
+    pub payload: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What the person is told: their tracking code, acknowledged once it is committed.
@@ -138,6 +150,32 @@ async fn insert(store: &Store, requests: &[&NewRequest], ids: &[String], now: Da
             .bind(0_i64);
     }
     query.execute(&mut *tx).await?;
+    let deliveries: Vec<(&NewRequest, &String)> =
+        requests.iter().zip(ids).filter(|(r, _)| r.delivery.is_some()).map(|(r, id)| (*r, id)).collect();
+    if !deliveries.is_empty() {
+        let sql = format!(
+            "INSERT INTO outbox (id, kind, payload, created_at, next_attempt_at, target) VALUES {}",
+            placeholders(deliveries.len(), 6)
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for (r, id) in deliveries {
+            let Some(delivery) = &r.delivery else { continue };
+            let mut payload = delivery.payload.clone();
+            payload.insert("id".into(), serde_json::Value::String(id.clone()));
+            payload.insert(
+                "submitted_at".into(),
+                serde_json::Value::String(now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            );
+            query = query
+                .bind(new_id())
+                .bind("agency")
+                .bind(serde_json::Value::Object(payload).to_string())
+                .bind(ts(now))
+                .bind(ts(now))
+                .bind(delivery.target.as_str());
+        }
+        query.execute(&mut *tx).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

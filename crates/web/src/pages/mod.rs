@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan/{code}/survei", axum::routing::post(survey::answer))
         .route("/admin/ikm", get(survey::admin))
         .route("/lacak", get(requests_track::page))
+        .route("/hooks/agency/{agency}", axum::routing::post(crate::hooks::agency_report))
         .route("/opd", get(agencies::list))
         .route("/opd/{code}", get(agencies::page))
         .route("/kemajuan", get(progress::page))
