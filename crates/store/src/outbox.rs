@@ -73,17 +73,22 @@ impl Store {
         let now_s = ts(now);
         let claimed_until = ts(now + CLAIM);
         let token = format!("{worker}:{}", new_id());
-        let skip_locked = match self.backend() {
-            crate::Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            crate::Backend::Sqlite => "",
+        let sql = match self.backend() {
+            // A CTE runs its LIMIT once; as an `IN (…)` subquery PostgreSQL may run it
+            // again for the outer rows and claim more than asked.
+            crate::Backend::Postgres => "WITH picked AS (SELECT id FROM outbox WHERE kind = $5 AND sent_at IS NULL \
+                 AND dead_at IS NULL AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
+                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                 UPDATE outbox SET claimed_until = $1, claimed_by = $2 FROM picked WHERE outbox.id = picked.id"
+                .to_string(),
+            // SQLite has one writer at a time: the repeated condition is enough.
+            crate::Backend::Sqlite => "UPDATE outbox SET claimed_until = $1, claimed_by = $2 \
+                 WHERE id IN (SELECT id FROM outbox WHERE kind = $5 AND sent_at IS NULL AND dead_at IS NULL \
+                              AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
+                              ORDER BY next_attempt_at LIMIT $4) \
+                 AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)"
+                .to_string(),
         };
-        let sql = format!(
-            "UPDATE outbox SET claimed_until = $1, claimed_by = $2 \
-             WHERE id IN (SELECT id FROM outbox WHERE kind = $5 AND sent_at IS NULL AND dead_at IS NULL \
-                          AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
-                          ORDER BY next_attempt_at LIMIT $4{skip_locked}) \
-             AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)"
-        );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(claimed_until)
             .bind(token.as_str())

@@ -81,14 +81,13 @@ pub async fn applicable(state: &AppState, code: &str) -> Result<Applicable, Appl
     }
     let keys = state.store.service_keys(code.as_str()).await?.ok_or(ApplyError::UnknownService)?;
     let form = match state.store.service_form(&keys.service_id).await? {
-        Some(json) => {
-            serde_json::from_str(&json).map_err(|e| StoreError::Batch(format!("stored form of {code}: {e}")))?
-        }
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt { column: "service_forms.definition", reason: format!("{code}: {e}") })?,
         None => FormDefinition::default_for(&service.service.standard.requirements).map_err(|problems| {
-            StoreError::Batch(format!(
-                "default form of {code}: {}",
-                problems.first().map(|p| p.to_string()).unwrap_or_default()
-            ))
+            StoreError::Corrupt {
+                column: "services.requirements_json",
+                reason: format!("{code}: {}", problems.first().map(|p| p.to_string()).unwrap_or_default()),
+            }
         })?,
     };
     Ok(Applicable { service, keys, form })
@@ -130,12 +129,14 @@ pub async fn apply(
         }
     };
     let checked = target.form.check_answers(answers).map_err(ApplyError::Answers)?;
-    let answers = serde_json::to_string(&checked).map_err(|e| StoreError::Batch(e.to_string()))?;
+    let answers = serde_json::to_string(&checked)
+        .map_err(|e| StoreError::Corrupt { column: "requests.answers", reason: e.to_string() })?;
     let delivery = delivery(target, channel, &checked);
     let deadline = deadline(&target.service);
     // A taken code (a one-in-hundreds-of-millions chance) is simply drawn again.
     for _ in 0..3 {
-        let code = new_code(state).ok_or_else(|| StoreError::Batch("no randomness".into()))?;
+        let code = new_code(state)
+            .ok_or_else(|| StoreError::Corrupt { column: "tracking_code", reason: "no randomness available".into() })?;
         let request = NewRequest {
             tracking_code: code.as_str().to_string(),
             service_id: target.keys.service_id.clone(),
