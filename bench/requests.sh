@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Requests under load, next to the trivial handler in the same run: sustained submissions
 # through the JSON API (a form of five fields, no file; each acknowledged only once
-# committed) and status look-ups by tracking code, wrk at 64 connections, on SQLite.
+# committed) and status look-ups by tracking code, wrk at 64 connections, on SQLite (or the
+# PostgreSQL database given).
 # Targets (issue 5): >= 2,000 submissions/s with p99 < 50 ms; >= 10,000 look-ups/s.
 #
-#   bench/requests.sh [SECONDS]     (default 10)
+#   bench/requests.sh [SECONDS] [DATABASE_URL]     (default 10 s, SQLite in a temporary folder)
 #
 # Needs wrk (apt-get install wrk). Loopback only; stops by itself.
 set -euo pipefail
@@ -21,6 +22,15 @@ trap '[[ -n "$PID" ]] && kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 export RUST_LOG=warn
+ARGS=(--data-dir "$WORK/data")
+[[ $# -ge 2 ]] && ARGS+=(--database-url "$2")
+count() {
+  if [[ $# -ge 0 && ${#ARGS[@]} -gt 2 ]]; then
+    psql -At "${ARGS[3]}" -c "select count(*) from requests"
+  else
+    python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$WORK/data/satupintu.sqlite3"
+  fi
+}
 cat >"$WORK/form.json" <<'JSON'
 {"fields": [
   {"key": "nama_lengkap", "label": "Nama lengkap", "required": true, "kind": "text"},
@@ -30,11 +40,11 @@ cat >"$WORK/form.json" <<'JSON'
   {"key": "keterangan", "label": "Keterangan", "kind": "long_text"}
 ]}
 JSON
-echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin --data-dir "$WORK/data" >/dev/null
-"$BIN" serve --demo --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
+echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
+"$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
-"$BIN" form set KTP-EL "$WORK/form.json" --data-dir "$WORK/data" >/dev/null
+"$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
 cookie=$(curl -fsS -o /dev/null -D - -d 'login=bench%40contoh.id&password=kata-sandi-bench' "$BASE/masuk" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" && $2 ~ /^sp_sesi=/ {print $2}')
 body='{"service":"KTP-EL","answers":{"nama_lengkap":"Siti Rahma","tanggal_lahir":"1990-04-25","kecamatan":"Bogor Utara","jumlah":2,"keterangan":"Uji beban"}}'
 code=$(curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' -d "$body" "$BASE/api/v1/requests" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tracking_code"])')
@@ -56,9 +66,9 @@ run() { # name, wrk args...
 }
 trivial=$(run trivial "$BASE/healthz")
 lookup=$(run lookup "$BASE/api/v1/requests/$code")
-before=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$WORK/data/satupintu.sqlite3")
+before=$(count)
 submit=$(run submit -s "$WORK/submit.lua" "$BASE/api/v1/requests")
-after=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from requests").fetchone()[0])' "$WORK/data/satupintu.sqlite3")
+after=$(count)
 base_rps=$(echo "$trivial" | awk '{print $2}')
 printf '%-34s %10s %10s %8s %10s\n' endpoint req/s p99 non-2xx "vs trivial"
 for line in "$trivial" "$lookup" "$submit"; do

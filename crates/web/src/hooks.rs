@@ -127,7 +127,9 @@ pub async fn agency_report(
         closes: to.is_final(),
     };
     let notice = crate::requests::notice_for(&state, &record, to, note).await?;
-    match state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await {
+    let outcome = state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await;
+    state.lookups.forget(&record.tracking_code);
+    match outcome {
         Ok(()) => Ok(Json(serde_json::json!({"tracking_code": code.as_str(), "status": to.as_str()})).into_response()),
         Err(StatusConflict::Moved) => Err(ApiError::Conflict("status permohonan baru saja berubah".into())),
         Err(StatusConflict::NotFound) => Err(ApiError::not_found("permohonan", code.as_str())),

@@ -267,3 +267,48 @@ pub async fn notice_for(
     });
     Ok(store::requests::Notice { user_id, text, link, mail })
 }
+
+/// Status look-ups by tracking code are the most frequent request of all (people, apps,
+/// Talas and Open311 clients poll them), so each process keeps the answer for a second:
+/// a status shown at most a second late, for a database query saved on every repeat.
+#[derive(Default)]
+pub struct LookupCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Arc<Lookup>)>>,
+}
+
+/// A request and its history, as looked up by code.
+pub type Lookup = (store::requests::RequestRecord, Vec<store::requests::RequestEvent>);
+
+const LOOKUP_FRESH: std::time::Duration = std::time::Duration::from_secs(1);
+const LOOKUP_MAX: usize = 50_000;
+
+impl LookupCache {
+    /// The request with this (canonical) code and its public history.
+    pub async fn get(&self, state: &AppState, code: &str) -> Result<Option<Arc<Lookup>>, StoreError> {
+        if let Ok(entries) = self.entries.lock()
+            && let Some((at, found)) = entries.get(code)
+            && at.elapsed() < LOOKUP_FRESH
+        {
+            return Ok(Some(found.clone()));
+        }
+        let Some(found) = state.store.request_with_history(code, false).await? else { return Ok(None) };
+        let found = Arc::new(found);
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= LOOKUP_MAX {
+                entries.retain(|_, (at, _)| at.elapsed() < LOOKUP_FRESH);
+                if entries.len() >= LOOKUP_MAX {
+                    entries.clear();
+                }
+            }
+            entries.insert(code.to_string(), (std::time::Instant::now(), found.clone()));
+        }
+        Ok(Some(found))
+    }
+
+    /// Forgets a request this process just changed (other processes see it within a second).
+    pub fn forget(&self, code: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(code);
+        }
+    }
+}

@@ -65,6 +65,8 @@ pub struct AppState {
     pub settings: Arc<WebSettings>,
     /// Sign-in and sign-up rate limits.
     pub limiter: Arc<crate::auth::limit::Limiter>,
+    /// Recent look-ups of requests by tracking code (kept a second).
+    pub lookups: Arc<crate::requests::LookupCache>,
     /// The OpenID Connect signing keys (loaded on first use).
     pub oidc_keys: Arc<crate::oidc::keys::KeyRing>,
     pub(crate) metrics: PrometheusHandle,
@@ -92,6 +94,7 @@ impl AppState {
             settings: Arc::new(settings),
             limiter: Arc::default(),
             oidc_keys: Arc::default(),
+            lookups: Arc::default(),
             metrics: crate::middleware::metrics_handle(),
         })
     }

@@ -289,7 +289,9 @@ pub async fn cancel(
         internal: false,
         closes: true,
     };
-    match state.store.change_request_status(&change, Utc::now()).await {
+    let outcome = state.store.change_request_status(&change, Utc::now()).await;
+    state.lookups.forget(&record.tracking_code);
+    match outcome {
         Ok(()) => {}
         Err(StatusConflict::Moved) => return Err(ApiError::Conflict("status permohonan baru saja berubah".into())),
         Err(StatusConflict::NotFound) => return Err(ApiError::not_found("permohonan", code.as_str())),

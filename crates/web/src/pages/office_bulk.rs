@@ -88,7 +88,9 @@ pub async fn bulk(
         };
         let notice =
             crate::requests::notice_for(&state, &record, to, note.as_deref()).await.map_err(|e| internal(&ctx, e))?;
-        match state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await {
+        let outcome = state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await;
+        state.lookups.forget(&record.tracking_code);
+        match outcome {
             Ok(()) => changed.push(code.as_str().to_string()),
             Err(StatusConflict::Moved) => refused.push(refuse(t.get("office-changed-meanwhile"))),
             Err(StatusConflict::NotFound) => refused.push(refuse(t.get("office-not-found"))),

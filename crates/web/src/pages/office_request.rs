@@ -297,7 +297,9 @@ pub async fn change_status(
     };
     let notice =
         crate::requests::notice_for(&state, &record, to, note.as_deref()).await.map_err(|e| internal(&ctx, e))?;
-    match state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await {
+    let outcome = state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await;
+    state.lookups.forget(&record.tracking_code);
+    match outcome {
         Ok(()) => Ok(see_other(&format!("/petugas/permohonan/{}?tersimpan=status", record.tracking_code), None)),
         Err(StatusConflict::Moved) => fail(StatusCode::CONFLICT, t.get("office-changed-meanwhile")).await,
         Err(StatusConflict::NotFound) => Err(PageError::not_found(ctx.lang)),

@@ -81,7 +81,9 @@ pub async fn answer(
         Some(serde_json::to_string(&all).map_err(|e| internal(&ctx, e))?)
     };
     let note = if note.is_empty() { t.get("fix-files-only") } else { note };
-    match state.store.answer_fix(&record.id, &user.id, &note, answers.as_deref(), Utc::now()).await {
+    let outcome = state.store.answer_fix(&record.id, &user.id, &note, answers.as_deref(), Utc::now()).await;
+    state.lookups.forget(&record.tracking_code);
+    match outcome {
         Ok(()) => Ok(see_other(&format!("/permohonan/{}", record.tracking_code), None)),
         Err(StatusConflict::Moved) => Err(PageError::bad_request(ctx.lang, t.get("request-moved"))),
         Err(StatusConflict::NotFound) => Err(PageError::not_found(ctx.lang)),

@@ -249,7 +249,9 @@ pub async fn cancel(
         internal: false,
         closes: true,
     };
-    match state.store.change_request_status(&change, Utc::now()).await {
+    let outcome = state.store.change_request_status(&change, Utc::now()).await;
+    state.lookups.forget(&record.tracking_code);
+    match outcome {
         Ok(()) => Ok(see_other(&format!("/permohonan/{}", record.tracking_code), None)),
         Err(StatusConflict::Moved) => refuse(&state, &ctx, &record, ctx.tr().get("request-moved")).await,
         Err(StatusConflict::NotFound) => Err(PageError::not_found(ctx.lang)),
