@@ -113,10 +113,13 @@ pub fn normalize(text: &str) -> String {
     let mut analyzer = plain_analyzer();
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {
-        if !out.is_empty() {
-            out.push(' ');
+        // Folding can bring punctuation back ("⑴" → "(1)"): keep the words only.
+        for piece in stream.token().text.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(piece);
         }
-        out.push_str(&stream.token().text);
     }
     out
 }
@@ -244,6 +247,7 @@ mod tests {
         assert_eq!(normalize("Pelayanan Késehatan"), "pelayanan kesehatan");
         assert_eq!(normalize("\"a\" AND b:* ~c"), "a and b c");
         assert_eq!(normalize("😀🙏"), "");
+        assert_eq!(normalize("⑴ lahir"), "1 lahir");
     }
 
     #[test]

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# An agency's system goes down while requests arrive: a local stand-in (bench/fake_agency.py)
+# receives satupintu's deliveries, is stopped for DOWN seconds (default 120) while
+# applications keep coming through the API, then started again. Every acknowledged request
+# must reach it exactly once (by idempotency key): none lost, none twice.
+#
+#   bench/agency_down.sh [DOWN_SECONDS]
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DOWN=${1:-120}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
+cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
+BIN="$CARGO_TARGET_DIR/release/satupintu"
+WORK=$(mktemp -d /tmp/satupintu-agency.XXXXXX)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port); AGENCY_PORT=$(free_port)
+BASE="http://127.0.0.1:$PORT"
+export RUST_LOG=warn SATUPINTU_DELIVERY_RETRY_BASE_MS=1000
+ARGS=(--data-dir "$WORK/data")
+echo 'kata-sandi-uji' | "$BIN" user add --email warga@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
+"$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+secret=$("$BIN" agency endpoint DISDUKCAPIL --url "http://127.0.0.1:$AGENCY_PORT/permohonan" --json "${ARGS[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+printf '{"fields":[{"key":"nama","label":"Nama","kind":"text","required":true}]}' >"$WORK/form.json"
+"$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
+cookie=$(curl -fsS -o /dev/null -D - -d 'login=warga%40contoh.id&password=kata-sandi-uji' "$BASE/masuk" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" && $2 ~ /^sp_sesi=/ {print $2}')
+agency_up() { python3 "$ROOT/bench/fake_agency.py" "$AGENCY_PORT" "$secret" "$WORK/agency.log" & AGENCY=$!; PIDS+=($AGENCY); }
+submit() { # seconds: one application every 20 ms, recording acknowledged codes
+  local until=$((SECONDS + $1))
+  while (( SECONDS < until )); do
+    curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' \
+      -d '{"service":"KTP-EL","answers":{"nama":"Warga Uji"}}' "$BASE/api/v1/requests" \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["tracking_code"])' >>"$WORK/acked.txt" || true
+    sleep 0.02
+  done
+}
+agency_up
+submit 10
+kill "$AGENCY"; wait "$AGENCY" 2>/dev/null || true
+echo "agency down for ${DOWN}s while applications keep coming"
+submit "$DOWN"
+agency_up
+echo "agency up again"
+submit 5
+acked=$(wc -l <"$WORK/acked.txt")
+for _ in $(seq 1 600); do
+  delivered=$(cut -d' ' -f2 "$WORK/agency.log" 2>/dev/null | sort -u | wc -l)
+  (( delivered >= acked )) && break
+  sleep 1
+done
+python3 - "$WORK/acked.txt" "$WORK/agency.log" <<'PY'
+import collections, sys
+acked = [l.strip() for l in open(sys.argv[1]) if l.strip()]
+received = [l.split()[1] for l in open(sys.argv[2])]
+counts = collections.Counter(received)
+lost = [c for c in acked if counts[c] == 0]
+twice = [c for c, n in counts.items() if n > 1]
+print(f"acknowledged {len(acked)}, delivered {len(counts)} distinct; lost {len(lost)}, delivered twice {len(twice)}")
+sys.exit(1 if lost or twice else 0)
+PY
