@@ -13,7 +13,7 @@ cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >
 BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-agency.XXXXXX)
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port); AGENCY_PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"

@@ -11,7 +11,7 @@ cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >
 BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-crash.XXXXXX)
 PID=""
-trap '[[ -n "$PID" ]] && kill -9 $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'if [[ -n "$PID" ]]; then kill -9 $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export RUST_LOG=warn
 ARGS=(--data-dir "$WORK/data")
 [[ $# -ge 1 ]] && ARGS+=(--database-url "$1")

@@ -18,7 +18,7 @@ cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >
 BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-oidc.XXXXXX)
 PID=""
-trap '[[ -n "$PID" ]] && kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 export SATUPINTU_PUBLIC_URL="$BASE" RUST_LOG=warn

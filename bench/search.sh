@@ -21,7 +21,7 @@ BIN="$CARGO_TARGET_DIR/release"
 QUERIES="$ROOT/tests/search/queries.jsonl"
 WORK=$(mktemp -d /tmp/satupintu-search-bench.XXXXXX)
 PID=""
-trap '[[ -n "$PID" ]] && kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # wrk script: every request takes the next query of the labelled set.

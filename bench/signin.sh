@@ -15,7 +15,7 @@ cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >
 BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-signin.XXXXXX)
 PID=""
-trap '[[ -n "$PID" ]] && kill $PID 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 echo 'kata-sandi-bench' | RUST_LOG=warn "$BIN" user add --email bench@contoh.id --password-stdin --data-dir "$WORK/data" >/dev/null
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 RUST_LOG=warn "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
