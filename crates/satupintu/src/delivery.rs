@@ -130,8 +130,12 @@ impl Deliverer {
     /// Runs until the store closes.
     pub async fn run(mut self, store: Store) {
         let worker = format!("delivery-{}", std::process::id());
+        let mut idle = true;
         loop {
-            tokio::time::sleep(POLL).await;
+            // A backlog is worked through without pausing; an empty outbox is polled.
+            if idle {
+                tokio::time::sleep(POLL).await;
+            }
             if store.is_closed() {
                 return;
             }
@@ -139,9 +143,11 @@ impl Deliverer {
                 Ok(claimed) => claimed,
                 Err(e) => {
                     tracing::warn!(error = %e, "outbox not readable");
+                    idle = true;
                     continue;
                 }
             };
+            idle = claimed.is_empty();
             for message in claimed {
                 if let Err(e) = self.handle(&store, message).await {
                     tracing::warn!(error = %e, "outbox state not saved");
