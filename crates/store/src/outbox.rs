@@ -136,16 +136,7 @@ impl Store {
         error: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1, claimed_until = NULL, claimed_by = NULL, last_error = $2 \
-             WHERE id = $3",
-        )
-        .bind(ts(now + backoff(message.attempts)))
-        .bind(error)
-        .bind(message.id.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        self.outbox_failed_until(message, error, now + backoff(message.attempts)).await
     }
 
     /// Records a failed attempt and schedules the next at `at` (callers with their own

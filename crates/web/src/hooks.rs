@@ -11,13 +11,13 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::request::{Actor, RequestStatus, TrackingCode, transition};
+use domain::request::{Actor, RequestStatus, TrackingCode};
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
-use store::requests::{StatusChange, StatusConflict};
 
 use crate::error::{ApiError, ParamProblem};
+use crate::requests::{ChangeError, change_status};
 use crate::state::AppState;
 
 pub const SIGNATURE_HEADER: &str = "x-satupintu-signature";
@@ -115,25 +115,13 @@ pub async fn agency_report(
         // A report repeated (a retry on their side) changes nothing and is fine.
         return Ok(Json(serde_json::json!({"tracking_code": code.as_str(), "status": to.as_str()})).into_response());
     }
-    transition(from, to, Actor::Operator, note).map_err(|e| ApiError::Conflict(e.to_string()))?;
     let actor = format!("opd:{agency}");
-    let change = StatusChange {
-        request_id: &record.id,
-        from: from.as_str(),
-        to: to.as_str(),
-        actor: &actor,
-        note,
-        internal: false,
-        closes: to.is_final(),
-    };
-    let notice = crate::requests::notice_for(&state, &record, to, note).await?;
-    let outcome = state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await;
-    state.lookups.forget(&record.tracking_code);
-    match outcome {
+    match change_status(&state, &record, from, to, (Actor::Operator, &actor), note).await {
         Ok(()) => Ok(Json(serde_json::json!({"tracking_code": code.as_str(), "status": to.as_str()})).into_response()),
-        Err(StatusConflict::Moved) => Err(ApiError::Conflict("status permohonan baru saja berubah".into())),
-        Err(StatusConflict::NotFound) => Err(ApiError::not_found("permohonan", code.as_str())),
-        Err(StatusConflict::Store(e)) => Err(e.into()),
+        Err(ChangeError::Refused(e)) => Err(ApiError::Conflict(e.to_string())),
+        Err(ChangeError::Moved) => Err(ApiError::Conflict("status permohonan baru saja berubah".into())),
+        Err(ChangeError::NotFound) => Err(ApiError::not_found("permohonan", code.as_str())),
+        Err(ChangeError::Store(e)) => Err(e.into()),
     }
 }
 

@@ -312,3 +312,54 @@ impl LookupCache {
         }
     }
 }
+
+/// Why a status change was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// The rules do not allow it (for this actor, from this status, without a note).
+    #[error(transparent)]
+    Refused(#[from] domain::request::TransitionError),
+    /// Someone changed the request first.
+    #[error("the request's status changed meanwhile")]
+    Moved,
+    #[error("no such request")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Changes a request's status the one way every channel does: checked against the rules,
+/// recorded only if it is still `from`, the person told (in the portal and by e-mail) when
+/// someone else made the change, and this process's cached look-up forgotten.
+pub async fn change_status(
+    state: &AppState,
+    record: &store::requests::RequestRecord,
+    from: RequestStatus,
+    to: RequestStatus,
+    actor: (domain::request::Actor, &str),
+    note: Option<&str>,
+) -> Result<(), ChangeError> {
+    let (role, actor_id) = actor;
+    domain::request::transition(from, to, role, note)?;
+    let change = store::requests::StatusChange {
+        request_id: &record.id,
+        from: from.as_str(),
+        to: to.as_str(),
+        actor: actor_id,
+        note,
+        internal: false,
+        closes: to.is_final(),
+    };
+    // A person is not told about what they did themselves.
+    let notice = match role {
+        domain::request::Actor::Operator => Some(notice_for(state, record, to, note).await?),
+        domain::request::Actor::Citizen => None,
+    };
+    let outcome = state.store.change_request_status_and_notify(&change, notice.as_ref(), Utc::now()).await;
+    state.lookups.forget(&record.tracking_code);
+    outcome.map_err(|e| match e {
+        store::requests::StatusConflict::Moved => ChangeError::Moved,
+        store::requests::StatusConflict::NotFound => ChangeError::NotFound,
+        store::requests::StatusConflict::Store(e) => ChangeError::Store(e),
+    })
+}

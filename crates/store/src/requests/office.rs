@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::read::{COLUMNS, FROM, record};
+use super::read::{COLUMNS, FROM, HISTORY_COLUMNS, with_history};
 use super::{RequestEvent, RequestRecord};
 use crate::rows::{Columns, from_ts, new_id, ts};
 use crate::{Store, StoreError};
@@ -58,8 +58,7 @@ impl Store {
             return Ok(None);
         }
         let sql = format!(
-            "SELECT {COLUMNS}, e.at AS e_at, e.actor AS e_actor, e.from_status AS e_from, e.to_status AS e_to, \
-             e.note AS e_note, e.internal AS e_internal {FROM} LEFT JOIN request_events e ON e.request_id = r.id \
+            "SELECT {COLUMNS}, {HISTORY_COLUMNS} {FROM} LEFT JOIN request_events e ON e.request_id = r.id \
              WHERE r.tracking_code = $1 AND a.code IN ({}) ORDER BY e.at, e.id",
             placeholders(2, agency_codes.len())
         );
@@ -68,21 +67,7 @@ impl Store {
             query = query.bind(code.as_str());
         }
         let rows = query.fetch_all(&self.pool).await?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        let request = record(first)?;
-        let mut events = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let Some(at) = row.opt_int("e_at")? else { continue };
-            events.push(RequestEvent {
-                at: from_ts(at)?,
-                actor: row.text("e_actor")?,
-                from_status: row.opt_text("e_from")?,
-                to_status: row.opt_text("e_to")?,
-                note: row.opt_text("e_note")?,
-                internal: row.int("e_internal")? != 0,
-            });
-        }
-        Ok(Some((request, events)))
+        with_history(&rows)
     }
 
     /// The operators of an agency (id, name), by name: who a request may be assigned to.

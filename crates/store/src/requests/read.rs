@@ -35,6 +35,30 @@ pub(super) fn record(row: &AnyRow) -> Result<RequestRecord, StoreError> {
     })
 }
 
+/// The history columns a request-with-history query adds to [`COLUMNS`] (one row per
+/// event, the request's columns repeated; no event gives one row with NULLs).
+pub(super) const HISTORY_COLUMNS: &str = "e.at AS e_at, e.actor AS e_actor, e.from_status AS e_from, \
+                                          e.to_status AS e_to, e.note AS e_note, e.internal AS e_internal";
+
+/// A request and its events from the rows of such a query.
+pub(super) fn with_history(rows: &[AnyRow]) -> Result<Option<(RequestRecord, Vec<RequestEvent>)>, StoreError> {
+    let Some(first) = rows.first() else { return Ok(None) };
+    let request = record(first)?;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(at) = row.opt_int("e_at")? else { continue };
+        events.push(RequestEvent {
+            at: from_ts(at)?,
+            actor: row.text("e_actor")?,
+            from_status: row.opt_text("e_from")?,
+            to_status: row.opt_text("e_to")?,
+            note: row.opt_text("e_note")?,
+            internal: row.int("e_internal")? != 0,
+        });
+    }
+    Ok(Some((request, events)))
+}
+
 /// Which part of an agency's queue to show.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueFilter {
@@ -173,8 +197,7 @@ impl Store {
         with_internal: bool,
     ) -> Result<Option<(RequestRecord, Vec<RequestEvent>)>, StoreError> {
         let sql = format!(
-            "SELECT {COLUMNS}, e.at AS e_at, e.actor AS e_actor, e.from_status AS e_from, e.to_status AS e_to, \
-             e.note AS e_note, e.internal AS e_internal {FROM} \
+            "SELECT {COLUMNS}, {HISTORY_COLUMNS} {FROM} \
              LEFT JOIN request_events e ON e.request_id = r.id AND (e.internal = 0 OR $2 = 1) \
              WHERE r.tracking_code = $1 ORDER BY e.at, e.id"
         );
@@ -183,20 +206,6 @@ impl Store {
             .bind(i64::from(with_internal))
             .fetch_all(&self.pool)
             .await?;
-        let Some(first) = rows.first() else { return Ok(None) };
-        let request = record(first)?;
-        let mut events = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let Some(at) = row.opt_int("e_at")? else { continue };
-            events.push(RequestEvent {
-                at: from_ts(at)?,
-                actor: row.text("e_actor")?,
-                from_status: row.opt_text("e_from")?,
-                to_status: row.opt_text("e_to")?,
-                note: row.opt_text("e_note")?,
-                internal: row.int("e_internal")? != 0,
-            });
-        }
-        Ok(Some((request, events)))
+        with_history(&rows)
     }
 }

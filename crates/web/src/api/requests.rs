@@ -10,13 +10,14 @@ use axum::http::header::{CONTENT_TYPE, LOCATION};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::request::{Actor, AnswerProblem, RequestStatus, TrackingCode, transition};
+use domain::request::{Actor, AnswerProblem, RequestStatus, TrackingCode};
 use serde::{Deserialize, Serialize};
-use store::requests::{RequestRecord, StatusChange, StatusConflict};
+use store::requests::RequestRecord;
 
 use crate::auth::caller::ApiCaller;
 use crate::error::{ApiError, ParamProblem};
 use crate::requests::{Applicant, ApplyError, answers_from_json, applicable, apply};
+use crate::requests::{ChangeError, change_status};
 use crate::state::AppState;
 
 /// An application.
@@ -279,23 +280,12 @@ pub async fn cancel(
         .await?
         .ok_or_else(|| ApiError::not_found("permohonan", code.as_str()))?;
     let from = RequestStatus::parse(&record.status).map_err(|e| ApiError::Internal(e.to_string()))?;
-    transition(from, RequestStatus::Cancelled, Actor::Citizen, None).map_err(|e| ApiError::Conflict(e.to_string()))?;
-    let change = StatusChange {
-        request_id: &record.id,
-        from: from.as_str(),
-        to: RequestStatus::Cancelled.as_str(),
-        actor: &user.id,
-        note: None,
-        internal: false,
-        closes: true,
-    };
-    let outcome = state.store.change_request_status(&change, Utc::now()).await;
-    state.lookups.forget(&record.tracking_code);
-    match outcome {
+    match change_status(&state, &record, from, RequestStatus::Cancelled, (Actor::Citizen, &user.id), None).await {
         Ok(()) => {}
-        Err(StatusConflict::Moved) => return Err(ApiError::Conflict("status permohonan baru saja berubah".into())),
-        Err(StatusConflict::NotFound) => return Err(ApiError::not_found("permohonan", code.as_str())),
-        Err(StatusConflict::Store(e)) => return Err(e.into()),
+        Err(ChangeError::Refused(e)) => return Err(ApiError::Conflict(e.to_string())),
+        Err(ChangeError::Moved) => return Err(ApiError::Conflict("status permohonan baru saja berubah".into())),
+        Err(ChangeError::NotFound) => return Err(ApiError::not_found("permohonan", code.as_str())),
+        Err(ChangeError::Store(e)) => return Err(e.into()),
     }
     let record = state
         .store

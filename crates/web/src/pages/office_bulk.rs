@@ -7,14 +7,13 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use domain::request::{Actor, RequestStatus, TrackingCode, transition};
-use store::requests::{StatusChange, StatusConflict};
+use domain::request::{Actor, RequestStatus, TrackingCode};
 
 use super::account::{field, form, internal};
 use super::office::{MAX_NOTE_CHARS, status_text, transition_message};
 use crate::auth::roles::Operator;
 use crate::error::{PageError, render};
+use crate::requests::{ChangeError, change_status};
 use crate::state::AppState;
 use crate::views::{Layout, Nav, PageCtx};
 
@@ -73,28 +72,12 @@ pub async fn bulk(
             refused.push(refuse(t.get("office-not-found")));
             continue;
         };
-        if let Err(e) = transition(from, to, Actor::Operator, note.as_deref()) {
-            refused.push(refuse(transition_message(t, &e)));
-            continue;
-        }
-        let change = StatusChange {
-            request_id: &record.id,
-            from: from.as_str(),
-            to: to.as_str(),
-            actor: &op.user.id,
-            note: note.as_deref(),
-            internal: false,
-            closes: to.is_final(),
-        };
-        let notice =
-            crate::requests::notice_for(&state, &record, to, note.as_deref()).await.map_err(|e| internal(&ctx, e))?;
-        let outcome = state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await;
-        state.lookups.forget(&record.tracking_code);
-        match outcome {
+        match change_status(&state, &record, from, to, (Actor::Operator, &op.user.id), note.as_deref()).await {
             Ok(()) => changed.push(code.as_str().to_string()),
-            Err(StatusConflict::Moved) => refused.push(refuse(t.get("office-changed-meanwhile"))),
-            Err(StatusConflict::NotFound) => refused.push(refuse(t.get("office-not-found"))),
-            Err(StatusConflict::Store(e)) => return Err(internal(&ctx, e)),
+            Err(ChangeError::Refused(e)) => refused.push(refuse(transition_message(t, &e))),
+            Err(ChangeError::Moved) => refused.push(refuse(t.get("office-changed-meanwhile"))),
+            Err(ChangeError::NotFound) => refused.push(refuse(t.get("office-not-found"))),
+            Err(ChangeError::Store(e)) => return Err(internal(&ctx, e)),
         }
     }
     let page = BulkPage {

@@ -10,14 +10,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
-use domain::request::{Actor, Answer, NoteVisibility, RequestStatus, TrackingCode, transition};
-use store::requests::{AssignError, RequestEvent, RequestRecord, StatusChange, StatusConflict};
+use domain::request::{Actor, Answer, NoteVisibility, RequestStatus, TrackingCode};
+use store::requests::{AssignError, RequestEvent, RequestRecord};
 
 use super::account::{field, form, internal, see_other};
 use super::office::{MAX_NOTE_CHARS, local_time, names, sla_badge, status_text, transition_message};
 use crate::auth::roles::Operator;
 use crate::error::{PageError, render};
 use crate::i18n::Tr;
+use crate::requests::ChangeError;
 use crate::state::AppState;
 use crate::views::{Choice, Layout, Nav, PageCtx};
 
@@ -283,27 +284,14 @@ pub async fn change_status(
     let Ok(from) = from else {
         return fail(StatusCode::BAD_REQUEST, t.get("office-status-invalid")).await;
     };
-    if let Err(e) = transition(from, to, Actor::Operator, note.as_deref()) {
-        return fail(StatusCode::BAD_REQUEST, transition_message(t, &e)).await;
-    }
-    let change = StatusChange {
-        request_id: &record.id,
-        from: from.as_str(),
-        to: to.as_str(),
-        actor: &op.user.id,
-        note: note.as_deref(),
-        internal: false,
-        closes: to.is_final(),
-    };
-    let notice =
-        crate::requests::notice_for(&state, &record, to, note.as_deref()).await.map_err(|e| internal(&ctx, e))?;
-    let outcome = state.store.change_request_status_and_notify(&change, Some(&notice), Utc::now()).await;
-    state.lookups.forget(&record.tracking_code);
-    match outcome {
+    match crate::requests::change_status(&state, &record, from, to, (Actor::Operator, &op.user.id), note.as_deref())
+        .await
+    {
         Ok(()) => Ok(see_other(&format!("/petugas/permohonan/{}?tersimpan=status", record.tracking_code), None)),
-        Err(StatusConflict::Moved) => fail(StatusCode::CONFLICT, t.get("office-changed-meanwhile")).await,
-        Err(StatusConflict::NotFound) => Err(PageError::not_found(ctx.lang)),
-        Err(StatusConflict::Store(e)) => Err(internal(&ctx, e)),
+        Err(ChangeError::Refused(e)) => fail(StatusCode::BAD_REQUEST, transition_message(t, &e)).await,
+        Err(ChangeError::Moved) => fail(StatusCode::CONFLICT, t.get("office-changed-meanwhile")).await,
+        Err(ChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),
+        Err(ChangeError::Store(e)) => Err(internal(&ctx, e)),
     }
 }
 

@@ -7,14 +7,14 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Utc;
 use domain::request::{Actor, Answer, CheckedAnswers, RequestStatus, SlaState, TrackingCode, transition};
-use store::requests::{RequestRecord, StatusChange, StatusConflict};
+use store::requests::RequestRecord;
 
 use super::account::{internal, see_other};
 use crate::attachments;
 use crate::auth::roles::SignedIn;
 use crate::error::{PageError, render};
 use crate::i18n::Tr;
-use crate::requests::{CALENDAR, applicable};
+use crate::requests::{CALENDAR, ChangeError, applicable, change_status};
 use crate::state::AppState;
 use crate::views::{Layout, Nav, PageCtx};
 
@@ -237,25 +237,12 @@ pub async fn cancel(
 ) -> Result<Response, PageError> {
     let record = own(&state, &ctx, &user.id, &code).await?;
     let Ok(from) = RequestStatus::parse(&record.status) else { return Err(internal(&ctx, "stored status")) };
-    if let Err(e) = transition(from, RequestStatus::Cancelled, Actor::Citizen, None) {
-        return refuse(&state, &ctx, &record, e.to_string()).await;
-    }
-    let change = StatusChange {
-        request_id: &record.id,
-        from: from.as_str(),
-        to: RequestStatus::Cancelled.as_str(),
-        actor: &user.id,
-        note: None,
-        internal: false,
-        closes: true,
-    };
-    let outcome = state.store.change_request_status(&change, Utc::now()).await;
-    state.lookups.forget(&record.tracking_code);
-    match outcome {
+    match change_status(&state, &record, from, RequestStatus::Cancelled, (Actor::Citizen, &user.id), None).await {
         Ok(()) => Ok(see_other(&format!("/permohonan/{}", record.tracking_code), None)),
-        Err(StatusConflict::Moved) => refuse(&state, &ctx, &record, ctx.tr().get("request-moved")).await,
-        Err(StatusConflict::NotFound) => Err(PageError::not_found(ctx.lang)),
-        Err(StatusConflict::Store(e)) => Err(internal(&ctx, e)),
+        Err(ChangeError::Refused(e)) => refuse(&state, &ctx, &record, e.to_string()).await,
+        Err(ChangeError::Moved) => refuse(&state, &ctx, &record, ctx.tr().get("request-moved")).await,
+        Err(ChangeError::NotFound) => Err(PageError::not_found(ctx.lang)),
+        Err(ChangeError::Store(e)) => Err(internal(&ctx, e)),
     }
 }
 
