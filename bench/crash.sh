@@ -6,6 +6,7 @@
 #   bench/crash.sh [DATABASE_URL]     (default: SQLite in a temporary data folder)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib.sh"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
 cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
 BIN="$CARGO_TARGET_DIR/release/satupintu"
@@ -15,17 +16,17 @@ trap 'if [[ -n "$PID" ]]; then kill -9 $PID 2>/dev/null || true; fi; wait 2>/dev
 export RUST_LOG=warn
 ARGS=(--data-dir "$WORK/data")
 [[ $# -ge 1 ]] && ARGS+=(--database-url "$1")
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 start() {
   "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >>"$WORK/server.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+  wait_ready "$BASE" && return
   cat "$WORK/server.log"; exit 1
 }
 echo 'kata-sandi-crash' | "$BIN" user add --email crash@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
 start
-cookie=$(curl -fsS -o /dev/null -D - -d 'login=crash%40contoh.id&password=kata-sandi-crash' "$BASE/masuk" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" && $2 ~ /^sp_sesi=/ {print $2}')
+cookie=$(session_cookie "$BASE" crash@contoh.id kata-sandi-crash)
 files=$("$BIN" form show SKTM "${ARGS[@]}" | grep -c '"kind": "file"')
 python3 "$ROOT/bench/crash_client.py" submit "$BASE" "$cookie" 8 "$WORK/acks.json" "$files" &
 CLIENT=$!

@@ -6,6 +6,7 @@
 #   bench/drain.sh [N]     (default 2000)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib.sh"
 N=${1:-2000}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
 cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
@@ -13,7 +14,6 @@ BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-drain.XXXXXX)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port); AGENCY_PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 export RUST_LOG=warn SATUPINTU_DELIVERY_RETRY_BASE_MS=500
@@ -21,11 +21,11 @@ ARGS=(--data-dir "$WORK/data")
 echo 'kata-sandi-uji' | "$BIN" user add --email warga@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
 "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
-for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$BASE"
 secret=$("$BIN" agency endpoint DISDUKCAPIL --url "http://127.0.0.1:$AGENCY_PORT/permohonan" --json "${ARGS[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 printf '{"fields":[{"key":"nama","label":"Nama","kind":"text","required":true}]}' >"$WORK/form.json"
 "$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
-cookie=$(curl -fsS -o /dev/null -D - -d 'login=warga%40contoh.id&password=kata-sandi-uji' "$BASE/masuk" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" && $2 ~ /^sp_sesi=/ {print $2}')
+cookie=$(session_cookie "$BASE" warga@contoh.id kata-sandi-uji)
 python3 "$ROOT/bench/fake_agency.py" "$AGENCY_PORT" "$secret" "$WORK/agency.log" &
 PIDS+=($!)
 sleep 0.5

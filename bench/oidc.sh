@@ -10,6 +10,7 @@
 # Needs wrk (apt-get install wrk). Loopback only; stops by itself.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib.sh"
 DURATION=${1:-10}
 CONNS=${CONNS:-32}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
@@ -19,7 +20,7 @@ BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-oidc.XXXXXX)
 PID=""
 trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 export SATUPINTU_PUBLIC_URL="$BASE" RUST_LOG=warn
 echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin --data-dir "$WORK/data" >/dev/null
@@ -28,7 +29,7 @@ id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "
 secret=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$client")
 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 200); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$BASE"
 
 python3 "$ROOT/bench/oidc_tokens.py" "$BASE" "$id" "$secret" bench@contoh.id kata-sandi-bench 96 400 >"$WORK/tokens.json"
 access=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access"][0])' "$WORK/tokens.json")
@@ -64,24 +65,10 @@ function response(status, headers, body)
 end
 LUA
 
-run() { # name, wrk args...
-  local name=$1; shift
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" >"$WORK/$name.out"
-  local rps p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$name.out")
-  p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.out")
-  errors=$(awk '/Non-2xx/ {print $5}' "$WORK/$name.out")
-  echo "$name $rps $p99 ${errors:-0}"
-}
-trivial=$(run trivial "$BASE/healthz")
-userinfo=$(run userinfo -H "Authorization: Bearer $access" "$BASE/oidc/userinfo")
-token=$(run token -s "$WORK/refresh.lua" "$BASE/oidc/token")
-base_rps=$(echo "$trivial" | awk '{print $2}')
-printf '%-34s %10s %10s %8s %10s\n' endpoint req/s p99 non-2xx "vs trivial"
-for line in "$trivial" "$userinfo" "$token"; do
-  read -r name rps p99 errors <<<"$line"
-  printf '%-34s %10.0f %10s %8s %9.0f%%\n' "$name" "$rps" "$p99" "$errors" "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {print 100*a/b}')"
-done
+trivial=$(wrk_row trivial "$BASE/healthz")
+userinfo=$(wrk_row userinfo -H "Authorization: Bearer $access" "$BASE/oidc/userinfo")
+token=$(wrk_row token -s "$WORK/refresh.lua" "$BASE/oidc/token")
+wrk_table "$trivial" "$userinfo" "$token"
 python3 - "$WORK/tokens.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))

@@ -10,6 +10,7 @@
 # Needs wrk (apt-get install wrk). Loopback only; stops by itself.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/lib.sh"
 DURATION=${1:-10}
 CONNS=64
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
@@ -19,7 +20,7 @@ BIN="$CARGO_TARGET_DIR/release/satupintu"
 WORK=$(mktemp -d /tmp/satupintu-requests.XXXXXX)
 PID=""
 trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 BASE="http://127.0.0.1:$PORT"
 export RUST_LOG=warn
 ARGS=(--data-dir "$WORK/data")
@@ -43,9 +44,9 @@ JSON
 echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
 "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
-for _ in $(seq 1 300); do curl -fsS "$BASE/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_ready "$BASE"
 "$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
-cookie=$(curl -fsS -o /dev/null -D - -d 'login=bench%40contoh.id&password=kata-sandi-bench' "$BASE/masuk" | awk -F'[ ;]' 'tolower($1)=="set-cookie:" && $2 ~ /^sp_sesi=/ {print $2}')
+cookie=$(session_cookie "$BASE" bench@contoh.id kata-sandi-bench)
 body='{"service":"KTP-EL","answers":{"nama_lengkap":"Siti Rahma","tanggal_lahir":"1990-04-25","kecamatan":"Bogor Utara","jumlah":2,"keterangan":"Uji beban"}}'
 code=$(curl -fsS -H "cookie: $cookie" -H 'content-type: application/json' -d "$body" "$BASE/api/v1/requests" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tracking_code"])')
 cat >"$WORK/submit.lua" <<LUA
@@ -55,24 +56,10 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Cookie"] = "$cookie"
 LUA
 
-run() { # name, wrk args...
-  local name=$1; shift
-  wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$@" >"$WORK/$name.out"
-  local rps p99 errors
-  rps=$(awk '/^Requests\/sec:/ {print $2}' "$WORK/$name.out")
-  p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.out")
-  errors=$(awk '/Non-2xx/ {print $5}' "$WORK/$name.out")
-  echo "$name $rps $p99 ${errors:-0}"
-}
-trivial=$(run trivial "$BASE/healthz")
-lookup=$(run lookup "$BASE/api/v1/requests/$code")
+trivial=$(wrk_row trivial "$BASE/healthz")
+lookup=$(wrk_row lookup "$BASE/api/v1/requests/$code")
 before=$(count)
-submit=$(run submit -s "$WORK/submit.lua" "$BASE/api/v1/requests")
+submit=$(wrk_row submit -s "$WORK/submit.lua" "$BASE/api/v1/requests")
 after=$(count)
-base_rps=$(echo "$trivial" | awk '{print $2}')
-printf '%-34s %10s %10s %8s %10s\n' endpoint req/s p99 non-2xx "vs trivial"
-for line in "$trivial" "$lookup" "$submit"; do
-  read -r name rps p99 errors <<<"$line"
-  printf '%-34s %10.0f %10s %8s %9.0f%%\n' "$name" "$rps" "$p99" "$errors" "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {print 100*a/b}')"
-done
+wrk_table "$trivial" "$lookup" "$submit"
 echo "requests stored during the submission run: $((after - before)) (wrk counted $(awk '/requests in/ {print $1}' "$WORK/submit.out"))"
