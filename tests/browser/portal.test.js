@@ -306,7 +306,7 @@ test("agency office: an admin works a guest complaint, pages are accessible", as
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       service: "SP4N-LAPOR",
-      answers: { dokumen_1: "identitas.jpg", dokumen_2: "uraian.pdf", dokumen_3: "foto.jpg", catatan: "Lampu jalan mati di Jl. Pajajaran" },
+      answers: { kategori: "Penerangan jalan umum", uraian: "Lampu jalan mati di Jl. Pajajaran", alamat: "Depan Kebun Raya" },
       guest: { name: "Pak RT", contact: "0812 3456 7890" },
     }),
   });

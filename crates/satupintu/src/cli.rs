@@ -76,6 +76,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// API keys of the applications that file Open311 reports.
+    Apikey {
+        #[command(subcommand)]
+        what: ApikeyWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Undeliverable messages (dead letters): list and send again.
     Outbox {
         #[command(subcommand)]
@@ -163,6 +170,20 @@ pub enum OutboxWhat {
     Dead,
     /// Send a dead letter again from now.
     Resend { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyWhat {
+    /// Make a key for an application and print it (it is shown only this once).
+    Add {
+        /// Who the key is for, e.g. "Aplikasi Lapor Bogor (Android)".
+        #[arg(long)]
+        name: String,
+    },
+    /// List the keys (without the keys themselves).
+    List,
+    /// End a key at once, by the id `list` shows.
+    Revoke { id: String },
 }
 
 #[derive(Debug, Subcommand)]

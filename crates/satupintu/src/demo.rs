@@ -14,6 +14,8 @@ use store::Store;
 pub(crate) const AGENCIES: &[u8] = include_bytes!("../demo/kota-bogor/agencies.csv");
 pub(crate) const CATALOG: &[u8] = include_bytes!("../demo/kota-bogor/catalog.csv");
 const POPULARITY: &[u8] = include_bytes!("../demo/kota-bogor/popularity.csv");
+/// Forms for the complaint services (the rest use the default made from their requirements).
+const FORMS: &str = include_str!("../demo/kota-bogor/forms.json");
 
 /// The `meta` key that marks a database holding demo data.
 pub const DEMO_MARKER: &str = "demo_city";
@@ -97,6 +99,33 @@ fn popularity() -> anyhow::Result<Vec<(ServiceCode, u64)>> {
     Ok(out)
 }
 
+#[derive(serde::Deserialize)]
+struct DemoForms {
+    forms: Vec<DemoForm>,
+}
+
+/// One form, shared by several services.
+#[derive(serde::Deserialize)]
+struct DemoForm {
+    services: Vec<String>,
+    fields: Vec<domain::request::FormField>,
+}
+
+/// The demo forms, checked, by service code.
+fn forms() -> anyhow::Result<Vec<(ServiceCode, domain::request::FormDefinition)>> {
+    let file: DemoForms = serde_json::from_str(FORMS).context("forms.json")?;
+    let mut out = Vec::new();
+    for form in file.forms {
+        let definition = domain::request::FormDefinition::new(form.fields).map_err(|p| {
+            anyhow::anyhow!("forms.json: {}", p.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        })?;
+        for code in form.services {
+            out.push((ServiceCode::parse(&code).context("forms.json: service")?, definition.clone()));
+        }
+    }
+    Ok(out)
+}
+
 /// Loads the demo city into an empty catalog; leaves a populated one alone.
 pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
     if !store.catalog_is_empty().await? {
@@ -113,6 +142,9 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
         store.replace_status_history(&s.code, &history).await?;
     }
     store.set_opens(&popularity()?).await?;
+    for (code, form) in forms()? {
+        store.set_service_form(code.as_str(), &serde_json::to_string(&form)?, "demo", now).await?;
+    }
     store.set_meta(DEMO_MARKER, DEMO_NAME).await?;
     Ok(DemoOutcome::Loaded { agencies: agencies.len(), services: entries.len() })
 }
@@ -144,6 +176,13 @@ mod tests {
             .count();
         assert!(full >= 30, "only {full} services with a full standard");
         assert!(popularity().map(|p| p.len() >= 20).unwrap_or(false));
+        // Every demo form is valid and belongs to a complaint service of the catalog.
+        let forms = forms().unwrap();
+        assert!(forms.len() >= 10, "{} forms", forms.len());
+        for (code, _) in &forms {
+            let entry = entries.iter().find(|e| &e.service.code == code).unwrap();
+            assert_eq!(entry.service.category.as_str(), "Pengaduan & Aspirasi", "{code}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The satupintu binary's library: configuration, start-up, commands. `main.rs` only
 //! parses arguments and calls in here, so tests run the same code.
 
+mod apikey_cli;
 pub mod app;
 pub mod cli;
 pub mod commands;

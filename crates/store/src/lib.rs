@@ -7,6 +7,7 @@
 //! put several writes (and later an outbox entry) in one transaction.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod audit;
 mod batch;
 mod catalog;

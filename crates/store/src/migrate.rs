@@ -21,6 +21,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (9, "surveys", include_str!("../migrations/0009_surveys.sql")),
     (10, "notifications", include_str!("../migrations/0010_notifications.sql")),
     (11, "agency_delivery", include_str!("../migrations/0011_agency_delivery.sql")),
+    (12, "open311", include_str!("../migrations/0012_open311.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

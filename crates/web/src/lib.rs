@@ -5,6 +5,7 @@
 //! choose an error status are [`error::ApiError`] and [`error::PageError`].
 
 pub mod api;
+pub mod api_keys;
 mod assets;
 pub mod attachments;
 pub mod auth;
@@ -16,6 +17,7 @@ pub mod hooks;
 mod i18n;
 mod middleware;
 pub mod oidc;
+mod open311;
 mod ops;
 mod pages;
 mod query;
@@ -39,7 +41,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
         .merge(assets::routes());
-    let app =
-        middleware::cross_site_guard(guarded).merge(oidc::api_routes()).fallback(pages::not_found).with_state(state);
+    let app = middleware::cross_site_guard(guarded)
+        .merge(oidc::api_routes())
+        .merge(open311::routes())
+        .fallback(pages::not_found)
+        .with_state(state);
     middleware::apply(app, https)
 }

@@ -44,6 +44,12 @@ pub enum Applicant {
         name: String,
         contact: String,
     },
+    /// A complaint filed by an application (Open311): a way to reach the person is
+    /// optional there, and the name is the application's when the person gives none.
+    Reporter {
+        name: String,
+        contact: Option<String>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +119,18 @@ pub async fn apply(
     answers: &RawAnswers,
     channel: &str,
 ) -> Result<(Submitted, Option<NaiveDate>), ApplyError> {
+    apply_with(state, target, who, answers, channel, None).await
+}
+
+/// [`apply`], with what an Open311 report carries beyond the form.
+pub async fn apply_with(
+    state: &AppState,
+    target: &Applicable,
+    who: Applicant,
+    answers: &RawAnswers,
+    channel: &str,
+    report: Option<store::requests::Report>,
+) -> Result<(Submitted, Option<NaiveDate>), ApplyError> {
     let (user_id, guest_name, guest_contact) = match who {
         Applicant::Person { user_id } => (Some(user_id), None, None),
         Applicant::Guest { .. } if !target.takes_guests() => return Err(ApplyError::NeedsAccount),
@@ -126,6 +144,15 @@ pub async fn apply(
                 return Err(ApplyError::Guest("isi surel atau nomor telepon untuk dihubungi"));
             }
             (None, Some(name), Some(contact))
+        }
+        Applicant::Reporter { .. } if !target.takes_guests() => return Err(ApplyError::NeedsAccount),
+        Applicant::Reporter { name, contact } => {
+            let name: String = domain::text::tidy(&name).chars().take(100).collect();
+            let contact = contact.map(|c| domain::text::tidy(&c)).filter(|c| !c.is_empty());
+            if contact.as_ref().is_some_and(|c| c.chars().count() > 254) {
+                return Err(ApplyError::Guest("surel atau nomor telepon terlalu panjang"));
+            }
+            (None, Some(name), contact)
         }
     };
     let checked = target.form.check_answers(answers).map_err(ApplyError::Answers)?;
@@ -152,6 +179,7 @@ pub async fn apply(
                 d.payload.insert("tracking_code".into(), serde_json::Value::String(code.as_str().to_string()));
                 d
             }),
+            report: report.clone(),
         };
         match state.store.submit_request(request).await {
             Ok(submitted) => return Ok((submitted, deadline)),

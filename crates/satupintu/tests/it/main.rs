@@ -23,6 +23,7 @@ mod import;
 mod oidc;
 mod oidc_admin;
 mod oidc_errors;
+mod open311;
 mod requests_api;
 mod requests_pages;
 mod requests_store;

@@ -21,6 +21,7 @@ fn new_request(keys: &store::requests::ServiceKeys, code: &str, user: Option<&st
         deadline: Some("2026-12-10".into()),
         status: "diajukan".into(),
         delivery: None,
+        report: None,
     }
 }
 

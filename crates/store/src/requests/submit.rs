@@ -31,6 +31,8 @@ pub struct NewRequest {
     /// For `api` services: the delivery to the agency's system, queued in the same
     /// transaction (nothing acknowledged can miss its delivery).
     pub delivery: Option<Delivery>,
+    /// For Open311 reports: where and what, beyond the form (same transaction).
+    pub report: Option<super::Report>,
 }
 
 /// A request's delivery to an agency's system.
@@ -175,6 +177,11 @@ async fn insert(store: &Store, requests: &[&NewRequest], ids: &[String], now: Da
                 .bind(delivery.target.as_str());
         }
         query.execute(&mut *tx).await?;
+    }
+    let reports: Vec<(&super::Report, &String)> =
+        requests.iter().zip(ids).filter_map(|(r, id)| r.report.as_ref().map(|rp| (rp, id))).collect();
+    if !reports.is_empty() {
+        super::reports::insert(&mut tx, &reports).await?;
     }
     tx.commit().await?;
     Ok(())
