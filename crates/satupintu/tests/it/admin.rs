@@ -21,6 +21,8 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/layanan/KIA"),
     ("POST", "/admin/layanan/KIA"),
     ("POST", "/admin/layanan/KIA/status"),
+    ("GET", "/admin/layanan/KIA/formulir"),
+    ("POST", "/admin/layanan/KIA/formulir"),
     ("GET", "/admin/opd"),
     ("GET", "/admin/opd/baru"),
     ("POST", "/admin/opd/baru"),

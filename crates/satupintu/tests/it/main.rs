@@ -16,6 +16,7 @@ mod audit;
 mod binary;
 mod delivery;
 mod email_links;
+mod form_editor;
 mod helpers;
 mod http_api;
 mod http_pages;
