@@ -8,6 +8,7 @@ mod admin_agencies;
 mod admin_clients;
 mod admin_form;
 mod admin_import;
+mod admin_outbox;
 mod admin_service_form;
 mod admin_services;
 mod agencies;
@@ -100,6 +101,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/layanan/{code}", get(admin_services::show).post(admin_services::edit))
         .route("/admin/layanan/{code}/status", axum::routing::post(admin_services::change_status))
         .route("/admin/layanan/{code}/formulir", get(form_editor::admin_show).post(form_editor::admin_save))
+        // Deliveries to agency systems given up on (dead letters), sent again by an admin.
+        .route("/admin/kiriman", get(admin_outbox::list))
+        .route("/admin/kiriman/{id}/kirim-ulang", axum::routing::post(admin_outbox::resend))
+        .route("/admin/kiriman/opd/{agency}/kirim-ulang", axum::routing::post(admin_outbox::resend_agency))
         // Back-office for the catalog: agencies, new services, file import and export.
         .route("/admin/opd", get(admin_agencies::list))
         .route("/admin/opd/baru", get(admin_agencies::new_form).post(admin_agencies::create))
