@@ -64,7 +64,7 @@ pub async fn outbox(settings: &Settings, what: OutboxWhat) -> anyhow::Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         OutboxWhat::Resend { id } => {
-            if store.resend_dead(&id, Utc::now()).await? {
+            if store.resend_dead(&id, "cli", Utc::now()).await? {
                 println!("{id} will be delivered again");
                 Ok(ExitCode::SUCCESS)
             } else {

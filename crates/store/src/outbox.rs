@@ -1,8 +1,10 @@
 //! The outbox: durable messages, claimed by workers, retried with back-off.
 
 use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
 use sqlx::AnyConnection;
 
+use crate::audit::{Change, append};
 use crate::rows::{Columns, new_id, ts};
 use crate::{Store, StoreError};
 
@@ -42,10 +44,15 @@ pub async fn enqueue(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadLetter {
     pub id: String,
+    pub kind: String,
     pub target: Option<String>,
     pub attempts: i64,
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// When it was set aside.
+    pub dead_at: DateTime<Utc>,
+    /// The request it delivers (the payload's `tracking_code`), for agency deliveries.
+    pub tracking_code: Option<String>,
 }
 
 /// Seconds to wait before attempt `n + 1`: 30 s, 1 min, 2 min … capped at 1 h.
@@ -191,37 +198,104 @@ impl Store {
 
     /// The dead letters of `kind`, oldest first.
     pub async fn dead_letters(&self, kind: &str) -> Result<Vec<DeadLetter>, StoreError> {
+        Ok(self.all_dead_letters().await?.into_iter().filter(|d| d.kind == kind).collect())
+    }
+
+    /// Every dead letter, oldest first.
+    pub async fn all_dead_letters(&self) -> Result<Vec<DeadLetter>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, target, attempts, last_error, created_at, dead_at FROM outbox \
-             WHERE kind = $1 AND dead_at IS NOT NULL AND sent_at IS NULL ORDER BY created_at",
+            "SELECT id, kind, target, attempts, last_error, created_at, dead_at, payload FROM outbox \
+             WHERE dead_at IS NOT NULL AND sent_at IS NULL ORDER BY created_at, id",
         )
-        .bind(kind)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
+                let payload = serde_json::from_str::<serde_json::Value>(&r.text("payload")?).unwrap_or_default();
                 Ok(DeadLetter {
                     id: r.text("id")?,
+                    kind: r.text("kind")?,
                     target: r.opt_text("target")?,
                     attempts: r.int("attempts")?,
                     last_error: r.opt_text("last_error")?,
                     created_at: r.time("created_at")?,
+                    dead_at: r.time("dead_at")?,
+                    tracking_code: payload.get("tracking_code").and_then(|c| c.as_str()).map(str::to_string),
                 })
             })
             .collect()
     }
 
-    /// Sends a dead letter again from now (attempts start over). Returns whether it was one.
-    pub async fn resend_dead(&self, id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $1, created_at = $1 \
-             WHERE id = $2 AND dead_at IS NOT NULL AND sent_at IS NULL",
+    /// Sends a dead letter again from now (attempts start over, and so does the time
+    /// before it is given up again), with an audit entry naming who asked. Returns whether
+    /// it was one.
+    pub async fn resend_dead(&self, id: &str, actor: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let letter = sqlx::query(
+            "SELECT kind, target, attempts, last_error FROM outbox WHERE id = $1 AND dead_at IS NOT NULL \
+             AND sent_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(letter) = letter else { return Ok(false) };
+        sqlx::query(
+            "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $1, created_at = $1 WHERE id = $2",
         )
         .bind(ts(now))
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let change = Change {
+            actor,
+            action: "outbox.resend",
+            target: id,
+            before: json!({
+                "kind": letter.text("kind")?,
+                "target": letter.opt_text("target")?,
+                "attempts": letter.int("attempts")?,
+                "last_error": letter.opt_text("last_error")?,
+            })
+            .to_string(),
+            after: json!({ "attempts": 0 }).to_string(),
+        };
+        append(&mut tx, &change, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Sends every dead letter of `kind` to `target` (an agency) again, with one audit
+    /// entry; returns how many.
+    pub async fn resend_dead_to(
+        &self,
+        kind: &str,
+        target: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE outbox SET dead_at = NULL, attempts = 0, next_attempt_at = $1, created_at = $1 \
+             WHERE kind = $2 AND target = $3 AND dead_at IS NOT NULL AND sent_at IS NULL",
+        )
+        .bind(ts(now))
+        .bind(kind)
+        .bind(target)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if done > 0 {
+            let change = Change {
+                actor,
+                action: "outbox.resend",
+                target,
+                before: String::new(),
+                after: json!({ "kind": kind, "count": done }).to_string(),
+            };
+            append(&mut tx, &change, now).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     /// Messages not yet delivered (for health pages and tests).

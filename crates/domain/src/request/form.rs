@@ -5,6 +5,7 @@
 //! list of strings (a multiple choice is the same name repeated), see [`RawAnswers`].
 
 mod answers;
+pub mod editor;
 
 use std::collections::BTreeSet;
 

@@ -31,7 +31,7 @@ const PEOPLE: &[(&str, &str, Role, &str)] = &[
 
 /// The demo city with forms, the people above (password `kata-sandi-uji`), and a form on a
 /// DINKES service.
-async fn office_app(db: TestDb) -> TestApp {
+pub(crate) async fn office_app(db: TestDb) -> TestApp {
     let app = app_with_forms(db).await;
     let store = satupintu::app::open_store(&app.settings).await.unwrap();
     let form: domain::request::FormDefinition = serde_json::from_str(DINKES_FORM).unwrap();
@@ -52,7 +52,7 @@ async fn office_app(db: TestDb) -> TestApp {
     app
 }
 
-async fn submit_ktp(app: &TestApp, citizen: &str) -> String {
+pub(crate) async fn submit_ktp(app: &TestApp, citizen: &str) -> String {
     let body = json!({"service": "KTP-EL", "answers": {
         "nama_lengkap": "Siti Rahma", "tanggal_lahir": "1990-04-25", "kecamatan": "Bogor Utara"
     }});
@@ -285,6 +285,9 @@ on_both_backends!(dashboard_counts_medians_and_compliance, |db| {
 const OFFICE_ROUTES: &[(&str, &str)] = &[
     ("GET", "/petugas"),
     ("GET", "/petugas/ringkasan"),
+    ("GET", "/petugas/layanan"),
+    ("GET", "/petugas/layanan/KTP-EL/formulir"),
+    ("POST", "/petugas/layanan/KTP-EL/formulir"),
     ("POST", "/petugas/massal"),
     ("GET", "/petugas/permohonan/BGR-0000-000"),
     ("POST", "/petugas/permohonan/BGR-0000-000/status"),

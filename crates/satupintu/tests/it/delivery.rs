@@ -140,7 +140,7 @@ on_both_backends!(undeliverable_requests_become_dead_letters_and_are_sent_again,
     assert!(dead[0].last_error.as_deref().unwrap_or_default().contains("503"));
     // The agency recovers; an admin sends it again.
     seen.lock().unwrap().fail_first = 0;
-    assert!(store.resend_dead(&dead[0].id, Utc::now()).await.unwrap());
+    assert!(store.resend_dead(&dead[0].id, "test", Utc::now()).await.unwrap());
     wait_until(|| seen.lock().unwrap().accepted.len() == 1).await;
     store.close().await;
 });

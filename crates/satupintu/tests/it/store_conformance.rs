@@ -257,7 +257,7 @@ on_both_backends!(outbox_claims_are_exclusive_and_retried, |db| {
     let again = now + chrono::Duration::minutes(10);
     let claimed = store.claim_outbox("w6", "email", 10, again).await.unwrap();
     assert!(claimed.iter().all(|m| m.id != later[0].id));
-    assert!(store.resend_dead(&later[0].id, again).await.unwrap());
+    assert!(store.resend_dead(&later[0].id, "test", again).await.unwrap());
     assert!(store.dead_letters("email").await.unwrap().is_empty());
     store.close().await;
 });

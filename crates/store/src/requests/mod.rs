@@ -17,6 +17,7 @@ mod write;
 
 use chrono::{DateTime, Utc};
 
+pub use forms::{AgencyServiceForm, EditableForm, FormEdit, FormEditError};
 pub use notices::Notification;
 pub use office::{AssignError, OfficeRow};
 pub use read::{QueueFilter, ServiceKeys};

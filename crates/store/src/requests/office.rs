@@ -11,7 +11,7 @@ use crate::rows::{Columns, from_ts, new_id, ts};
 use crate::{Store, StoreError};
 
 /// `$from, $from+1, …` for an `IN (…)` list of `n` values.
-fn placeholders(from: usize, n: usize) -> String {
+pub(super) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 

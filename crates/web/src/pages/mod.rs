@@ -8,13 +8,16 @@ mod admin_agencies;
 mod admin_clients;
 mod admin_form;
 mod admin_import;
+mod admin_outbox;
 mod admin_service_form;
 mod admin_services;
 mod agencies;
 mod catalog;
+mod form_editor;
 mod home;
 mod office;
 mod office_bulk;
+mod office_forms;
 mod office_request;
 mod office_stats;
 mod progress;
@@ -97,6 +100,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/layanan", get(admin_services::find))
         .route("/admin/layanan/{code}", get(admin_services::show).post(admin_services::edit))
         .route("/admin/layanan/{code}/status", axum::routing::post(admin_services::change_status))
+        .route("/admin/layanan/{code}/formulir", get(form_editor::admin_show).post(form_editor::admin_save))
+        // Deliveries to agency systems given up on (dead letters), sent again by an admin.
+        .route("/admin/kiriman", get(admin_outbox::list))
+        .route("/admin/kiriman/{id}/kirim-ulang", axum::routing::post(admin_outbox::resend))
+        .route("/admin/kiriman/opd/{agency}/kirim-ulang", axum::routing::post(admin_outbox::resend_agency))
         // Back-office for the catalog: agencies, new services, file import and export.
         .route("/admin/opd", get(admin_agencies::list))
         .route("/admin/opd/baru", get(admin_agencies::new_form).post(admin_agencies::create))
@@ -114,6 +122,8 @@ pub fn routes() -> Router<AppState> {
         .route("/petugas", get(office::queue))
         .route("/petugas/massal", axum::routing::post(office_bulk::bulk))
         .route("/petugas/ringkasan", get(office_stats::page))
+        .route("/petugas/layanan", get(office_forms::list))
+        .route("/petugas/layanan/{code}/formulir", get(form_editor::office_show).post(form_editor::office_save))
         .route("/petugas/permohonan/{code}", get(office_request::show))
         .route("/petugas/permohonan/{code}/berkas/{sha}", get(office_request::file))
         .route("/petugas/permohonan/{code}/status", axum::routing::post(office_request::change_status))
