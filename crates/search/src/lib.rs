@@ -16,7 +16,7 @@ mod query;
 mod suggest;
 mod synonyms;
 
-pub use analyzer::normalize;
+pub use analyzer::{normalize, stem_word};
 pub use doc::SearchDoc;
 pub use highlight::{Fragment, to_html};
 pub use index::{Facet, FacetCounts, Hit, SearchError, SearchFilter, SearchIndex, SearchResults, Stats};
