@@ -219,13 +219,15 @@ pub async fn show(
     Path(raw): Path<String>,
 ) -> Result<Json<RequestView>, ApiError> {
     let code = tracking(&raw)?;
-    let record = state
-        .store
-        .request_by_code(code.as_str())
+    // The most frequent call of all (apps poll it): served from the per-process look-up.
+    let found = state
+        .lookups
+        .get(&state, code.as_str())
         .await?
         .ok_or_else(|| ApiError::not_found("permohonan", code.as_str()))?;
+    let (record, events) = (*found).clone();
     let owner = caller.is_some_and(|u| record.user_id.as_deref() == Some(u.id.as_str()));
-    Ok(Json(view(&state, record, owner).await?))
+    Ok(Json(view_of(record, events, owner)))
 }
 
 /// The caller's own requests, newest first.

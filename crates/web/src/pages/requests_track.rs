@@ -52,11 +52,10 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, RawQuery(raw): Ra
         Ok(code) => code,
         Err(e) => return draw(StatusCode::BAD_REQUEST, Some(e.to_string()), None),
     };
-    let Some((record, events)) =
-        state.store.request_with_history(code.as_str(), false).await.map_err(|e| internal(&ctx, e))?
-    else {
+    let Some(found) = state.lookups.get(&state, code.as_str()).await.map_err(|e| internal(&ctx, e))? else {
         return draw(StatusCode::NOT_FOUND, Some(t.with("track-unknown", "code", code.as_str())), None);
     };
+    let (record, events) = &*found;
     let history = events
         .iter()
         .filter_map(|e| {
