@@ -9,7 +9,9 @@ pub mod eval;
 pub mod intent;
 pub mod services;
 pub mod text;
+pub mod understand;
 
 pub use classifier::{Classifier, Example, Prediction, TrainOptions, parse_examples};
 pub use entities::{CodeMention, Entities, extract};
 pub use intent::Intent;
+pub use understand::{CONFIDENCE_THRESHOLD, Understanding, understand, understand_with};

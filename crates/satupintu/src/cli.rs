@@ -90,6 +90,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Talas, the assistant: measure how well it understands a labelled file.
+    Assistant {
+        #[command(subcommand)]
+        what: AssistantWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The forms requests fill in, per service.
     Form {
         #[command(subcommand)]
@@ -170,6 +177,14 @@ pub enum OutboxWhat {
     Dead,
     /// Send a dead letter again from now.
     Resend { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssistantWhat {
+    /// Read JSON lines `{"text", "intent", "service"?}` and print accuracy, macro-F1, per-intent
+    /// precision and recall, the confusion matrix, the service accuracy (against the catalog
+    /// in the data folder) and the failures.
+    Eval { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,6 +3,7 @@
 
 mod apikey_cli;
 pub mod app;
+mod assistant_cli;
 pub mod cli;
 pub mod commands;
 pub mod config;
