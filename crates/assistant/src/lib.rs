@@ -7,6 +7,7 @@ pub mod classifier;
 pub mod entities;
 pub mod eval;
 pub mod intent;
+pub mod language;
 pub mod services;
 pub mod text;
 pub mod understand;

@@ -100,17 +100,24 @@ pub struct Candidate {
 
 /// The words of a message that may name a service.
 pub fn service_words(text: &str) -> String {
-    crate::text::words(text).into_iter().filter(|w| !QUESTION_WORDS.contains(&w.as_str())).collect::<Vec<_>>().join(" ")
+    // "biayanya", "kantornya": a question word with a suffix is still a question word.
+    let asks = |w: &str| QUESTION_WORDS.contains(&w) || QUESTION_WORDS.contains(&search::stem_word(w).as_str());
+    crate::text::words(text).into_iter().filter(|w| !asks(w)).collect::<Vec<_>>().join(" ")
 }
 
 /// Up to `limit` services the message may be about, best first; those far behind the best
 /// (under half its score) are left out, so a clear match comes alone.
 pub fn find(index: &SearchIndex, text: &str, limit: usize) -> Vec<Candidate> {
+    find_in(index, text, limit, &SearchFilter::default())
+}
+
+/// [`find`] among the services a filter keeps (e.g. the complaint category).
+pub fn find_in(index: &SearchIndex, text: &str, limit: usize, filter: &SearchFilter) -> Vec<Candidate> {
     let query = service_words(text);
     if query.is_empty() {
         return Vec::new();
     }
-    let Ok(results) = index.search(&query, &SearchFilter::default(), 0, limit, false) else { return Vec::new() };
+    let Ok(results) = index.search(&query, filter, 0, limit, false) else { return Vec::new() };
     let best = results.hits.first().map_or(0.0, |h| h.score);
     results
         .hits
@@ -130,5 +137,7 @@ mod tests {
         assert_eq!(service_words("syarat akte kelahiran apa aja"), "akta kelahiran");
         assert_eq!(service_words("kantor disdukcapil dimana"), "disdukcapil");
         assert_eq!(service_words("halo"), "halo");
+        assert_eq!(service_words("berapa biayanya"), "");
+        assert_eq!(service_words("kantornya dimana"), "");
     }
 }

@@ -62,6 +62,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         files_dir: settings.data_dir.join("berkas"),
         tracking_prefix: domain::request::TrackingPrefix::parse(&settings.tracking_prefix)
             .map_err(|e| anyhow::anyhow!("tracking_prefix: {e}"))?,
+        assistant_name: settings.assistant_name.clone(),
     };
     match &settings.smtp_url {
         Some(url) => {

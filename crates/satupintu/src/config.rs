@@ -95,6 +95,8 @@ pub struct Settings {
     pub delivery_retry_base_ms: u64,
     /// After this many minutes undelivered, a request becomes a dead letter.
     pub delivery_give_up_minutes: u64,
+    /// The assistant's name, as it introduces itself in chats.
+    pub assistant_name: String,
 }
 
 impl Default for Settings {
@@ -116,6 +118,7 @@ impl Default for Settings {
             tracking_prefix: "BGR".into(),
             delivery_retry_base_ms: 30_000,
             delivery_give_up_minutes: 24 * 60,
+            assistant_name: "Talas".into(),
         }
     }
 }
@@ -190,11 +193,12 @@ impl Settings {
                 "DELIVERY_GIVE_UP_MINUTES" => {
                     self.delivery_give_up_minutes = value.parse().with_context(|| parse_err("not a whole number"))?;
                 }
+                "ASSISTANT_NAME" => self.assistant_name = value,
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_CONFIG"
                 ),
             }
         }

@@ -50,6 +50,7 @@ pub struct Store {
     pub(crate) refresh_queue: crate::oidc::refresh::Queue,
     /// The request submission queue, started on first use.
     pub(crate) submit_queue: crate::requests::submit::Queue,
+    pub(crate) turn_queue: crate::assistant::Queue,
 }
 
 /// A write transaction; on SQLite it also holds this process's writer turn until it
@@ -124,6 +125,7 @@ impl Store {
             writer: Arc::default(),
             refresh_queue: Default::default(),
             submit_queue: Default::default(),
+            turn_queue: Default::default(),
         })
     }
 
@@ -137,7 +139,12 @@ impl Store {
     /// This store with a queue of its own, for a background writer that must not keep
     /// the original queue's sender alive.
     pub(crate) fn detached(&self) -> Self {
-        Self { refresh_queue: Default::default(), submit_queue: Default::default(), ..self.clone() }
+        Self {
+            refresh_queue: Default::default(),
+            submit_queue: Default::default(),
+            turn_queue: Default::default(),
+            ..self.clone()
+        }
     }
 
     pub fn backend(&self) -> Backend {

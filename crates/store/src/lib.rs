@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod api_keys;
+pub mod assistant;
 pub mod audit;
 mod batch;
 mod catalog;

@@ -22,6 +22,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "notifications", include_str!("../migrations/0010_notifications.sql")),
     (11, "agency_delivery", include_str!("../migrations/0011_agency_delivery.sql")),
     (12, "open311", include_str!("../migrations/0012_open311.sql")),
+    (13, "assistant", include_str!("../migrations/0013_assistant.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

@@ -24,6 +24,7 @@ mod query;
 pub mod requests;
 pub mod search;
 mod state;
+pub mod talas;
 mod views;
 
 pub use i18n::Lang;

@@ -166,7 +166,8 @@ impl SearchService {
         Ok(Self { inner })
     }
 
-    fn index(&self) -> Option<Arc<SearchIndex>> {
+    /// The current index (Talas searches it directly, without counting its queries).
+    pub fn index(&self) -> Option<Arc<SearchIndex>> {
         self.inner.index.read().ok().map(|i| i.clone())
     }
 

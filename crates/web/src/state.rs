@@ -28,6 +28,8 @@ pub struct WebSettings {
     pub files_dir: std::path::PathBuf,
     /// The start of every tracking code (`BGR` in `BGR-7KQ4-M2X`).
     pub tracking_prefix: domain::request::TrackingPrefix,
+    /// The assistant's name, as it introduces itself ("Talas").
+    pub assistant_name: String,
     /// Seals OIDC access tokens (derived from the same server key as the sealer).
     pub access_key: crate::oidc::access::AccessKey,
 }
@@ -46,6 +48,7 @@ impl Default for WebSettings {
             public_url: "http://127.0.0.1:8080".into(),
             access_key: crate::oidc::access::AccessKey::derive(&[0u8; 32]),
             files_dir: std::env::temp_dir().join("satupintu-berkas"),
+            assistant_name: "Talas".into(),
             tracking_prefix: domain::request::TrackingPrefix::parse("BGR")
                 .unwrap_or_else(|_| unreachable!("BGR is a valid prefix")),
         }

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json` and readable at `/api/v1/docs`.
 
 mod agencies;
+mod assistant;
 mod docs;
 pub mod dto;
 mod progress;
@@ -39,14 +40,17 @@ use crate::state::AppState;
         requests::submit,
         requests::show,
         requests::mine,
-        requests::cancel
+        requests::cancel,
+        assistant::send,
+        assistant::history
     ),
     components(schemas(Problem, ParamProblem)),
     tags(
         (name = "katalog", description = "Layanan, OPD dan kategori"),
         (name = "kemajuan", description = "Kemajuan integrasi aplikasi"),
         (name = "pencarian", description = "Pencarian layanan dan saran saat mengetik"),
-        (name = "permohonan", description = "Mengajukan permohonan layanan dan mengikuti statusnya")
+        (name = "permohonan", description = "Mengajukan permohonan layanan dan mengikuti statusnya"),
+        (name = "talas", description = "Talas, asisten percakapan: bentuk kanal REST Rasa")
     )
 )]
 pub struct ApiDoc;
@@ -65,6 +69,7 @@ pub fn routes() -> Router<AppState> {
         .route("/requests", get(requests::mine).post(requests::submit))
         .route("/requests/{code}", get(requests::show))
         .route("/requests/{code}/cancel", axum::routing::post(requests::cancel))
+        .route("/assistant/messages", get(assistant::history).post(assistant::send))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::page))
 }

@@ -93,7 +93,7 @@ fn body_problem(parameter: &str, reason: impl Into<String>) -> ApiError {
     ApiError::InvalidBody(vec![ParamProblem { parameter: parameter.into(), reason: reason.into() }])
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
     let json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
