@@ -179,6 +179,17 @@ impl Classifier {
         Prediction { intent, confidence, ranked }
     }
 
+    /// How much of a message the model has seen before: whether any of its words is known,
+    /// and the share of its character n-grams that are. Gibberish scores low on both.
+    pub fn familiarity(&self, text: &str) -> (bool, f32) {
+        let f = features(text);
+        let known_word = f.keys().any(|k| k.starts_with("w:") && self.vocabulary.contains_key(k));
+        let grams: Vec<&String> = f.keys().filter(|k| k.starts_with("c:")).collect();
+        let known = grams.iter().filter(|k| self.vocabulary.contains_key(**k)).count();
+        let share = if grams.is_empty() { 1.0 } else { known as f32 / grams.len() as f32 };
+        (known_word, share)
+    }
+
     /// How many distinct features the model knows.
     pub fn features(&self) -> usize {
         self.vocabulary.len()

@@ -37,13 +37,22 @@ pub fn extract(text: &str, today: NaiveDate) -> Entities {
 }
 
 fn looks_like_code(candidate: &str) -> bool {
-    let compact: String = candidate.chars().filter(|c| *c != '-').collect();
-    let letters = compact.chars().take_while(char::is_ascii_alphabetic).count();
-    (9..=11).contains(&compact.len())
-        && compact.chars().all(|c| c.is_ascii_alphanumeric())
-        && (2..=4).contains(&letters.min(4))
-        && compact.chars().any(|c| c.is_ascii_digit())
-        && (candidate.contains('-') || letters >= 2)
+    let alnum = |p: &str| p.chars().all(|c| c.is_ascii_alphanumeric());
+    // The printed shape, `BGR-7KQ4-M2X`, is evidence enough (a code may have no digit).
+    if let [prefix, middle, last] = candidate.split('-').collect::<Vec<_>>().as_slice() {
+        return (2..=4).contains(&prefix.len())
+            && prefix.chars().all(|c| c.is_ascii_alphabetic())
+            && middle.len() == 4
+            && last.len() == 3
+            && alnum(middle)
+            && alnum(last);
+    }
+    // Written together, it needs a digit to tell it from a long word.
+    let letters = candidate.chars().take_while(char::is_ascii_alphabetic).count();
+    (9..=11).contains(&candidate.len())
+        && alnum(candidate)
+        && letters >= 2
+        && candidate.chars().any(|c| c.is_ascii_digit())
 }
 
 fn code(tokens: &[&str]) -> Option<CodeMention> {

@@ -45,6 +45,11 @@ pub fn understand_with(model: &Classifier, text: &str, today: NaiveDate) -> Unde
     let prediction = model.predict(text);
     let entities = extract(text, today);
     let (mut intent, mut confidence) = (prediction.intent, prediction.confidence);
+    // Words never seen and letters in unfamiliar runs: not understood, whatever scored best.
+    let (known_word, share) = model.familiarity(text);
+    if !known_word && share < 0.6 {
+        confidence = confidence.min(CONFIDENCE_THRESHOLD / 2.0);
+    }
     // A tracking code in a message is almost always a question about it; a complaint that
     // quotes its code is still a complaint when the model is sure of it.
     if entities.code.is_some() && intent != Intent::CheckStatus && !(intent == Intent::Complaint && confidence >= 0.8) {
@@ -90,6 +95,14 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(understand(text, today()).intent, want, "{text}");
         }
+    }
+
+    #[test]
+    fn gibberish_is_not_understood() {
+        for text in ["qwrtp zzkx", "xcvb plkj", "mmmh vbnm"] {
+            assert!(!understand(text, today()).is_confident(), "{text}");
+        }
+        assert!(understand("persyaratn akte", today()).is_confident());
     }
 
     #[test]

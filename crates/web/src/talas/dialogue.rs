@@ -100,7 +100,7 @@ async fn link(ctx: &mut Ctx<'_>, code: &str) -> Result<Vec<Reply>, StoreError> {
 
 fn back_to_form(st: &mut DialogueState) {
     if let Stage::Confirming { service, answers, guest } = std::mem::take(&mut st.stage) {
-        st.stage = Stage::Filling { service, step: usize::MAX, answers, guest };
+        st.stage = Stage::Filling { service, step: usize::MAX, answers, guest, prefilled: Vec::new() };
     }
 }
 

@@ -97,15 +97,17 @@ pub async fn start(
         Err(Refusal::Unknown) => return Ok(vec![Reply::text(t.get("talas-no-service"))]),
     };
     let mut answers = BTreeMap::new();
+    let mut prefilled = Vec::new();
     if let Some(text) = prefill
         && let Some(field) = target.form.fields().iter().find(|f| f.kind == FieldKind::LongText)
     {
         answers.insert(field.key.clone(), vec![text.chars().take(field.text_limit().unwrap_or(2_000)).collect()]);
+        prefilled.push(field.key.clone());
     }
     st.service = Some(code.to_string());
     let steps = steps(&target, ctx.user_id.is_some());
     let step = next_open(&steps, &answers, 0);
-    st.stage = Stage::Filling { service: code.to_string(), step, answers, guest: Guest::default() };
+    st.stage = Stage::Filling { service: code.to_string(), step, answers, guest: Guest::default(), prefilled };
     let mut replies = vec![Reply::text(t.with("talas-apply-start", "name", name))];
     replies.extend(ask_or_confirm(ctx, st, &target, &steps));
     Ok(replies)
@@ -122,7 +124,7 @@ fn next_open(steps: &[Step], answers: &BTreeMap<String, Vec<String>>, from: usiz
 }
 
 fn ask_or_confirm(ctx: &Ctx<'_>, st: &mut DialogueState, target: &Applicable, steps: &[Step]) -> Vec<Reply> {
-    let Stage::Filling { service, step, answers, guest } = &st.stage else { return Vec::new() };
+    let Stage::Filling { service, step, answers, guest, .. } = &st.stage else { return Vec::new() };
     if *step < steps.len() {
         return vec![question(ctx, &steps[*step])];
     }
@@ -254,10 +256,14 @@ pub async fn answer(ctx: &Ctx<'_>, st: &mut DialogueState, text: &str) -> Result
         }
     };
     let steps = steps(&target, ctx.user_id.is_some());
-    let Stage::Filling { step, answers, guest, .. } = &mut st.stage else { return Ok(Vec::new()) };
+    let Stage::Filling { step, answers, guest, prefilled, .. } = &mut st.stage else { return Ok(Vec::new()) };
     let word = text.trim().to_lowercase();
     if matches!(word.as_str(), "kembali" | "back") {
-        *step = step.saturating_sub(1);
+        // Back to the question asked before this one (past fields never asked).
+        *step = (*step).min(steps.len()).saturating_sub(1);
+        while *step > 0 && matches!(&steps[*step], Step::Field(f) if prefilled.contains(&f.key)) {
+            *step -= 1;
+        }
         if let Some(Step::Field(f)) = steps.get(*step) {
             answers.remove(&f.key);
         }
@@ -354,7 +360,7 @@ pub async fn submit(ctx: &Ctx<'_>, st: &mut DialogueState) -> Result<Vec<Reply>,
             let step = steps.iter().position(|s| matches!(s, Step::Field(f) if f.key == first)).unwrap_or(0);
             let mut answers = answers;
             answers.retain(|k, _| problems.iter().all(|p| &p.key != k));
-            st.stage = Stage::Filling { service, step, answers, guest };
+            st.stage = Stage::Filling { service, step, answers, guest, prefilled: Vec::new() };
             let reason = problems.first().map(|p| p.reason.clone()).unwrap_or_default();
             let mut replies = vec![Reply::text(t.with("talas-field-invalid", "reason", capitalised(&reason)))];
             replies.extend(ask_or_confirm(ctx, st, &target, &steps));

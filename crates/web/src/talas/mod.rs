@@ -118,7 +118,15 @@ pub enum Stage {
     /// Several services could be meant; the person picks one (then `intent` is answered).
     Choosing { intent: String, codes: Vec<String> },
     /// Walking through a form: `step` indexes [`fill::steps`].
-    Filling { service: String, step: usize, answers: BTreeMap<String, Vec<String>>, guest: Guest },
+    Filling {
+        service: String,
+        step: usize,
+        answers: BTreeMap<String, Vec<String>>,
+        guest: Guest,
+        /// Fields answered from the first message, never asked ("kembali" passes them).
+        #[serde(default)]
+        prefilled: Vec<String>,
+    },
     /// The summary is shown; waiting for "kirim" or "batal".
     Confirming { service: String, answers: BTreeMap<String, Vec<String>>, guest: Guest },
 }
@@ -268,7 +276,13 @@ mod tests {
         let mut answers = BTreeMap::new();
         answers.insert("uraian".to_string(), vec!["Lampu mati".to_string()]);
         let state = DialogueState {
-            stage: Stage::Filling { service: "SAMPURASUN".into(), step: 2, answers, guest: Guest::default() },
+            stage: Stage::Filling {
+                service: "SAMPURASUN".into(),
+                step: 2,
+                answers,
+                guest: Guest::default(),
+                prefilled: Vec::new(),
+            },
             service: Some("SAMPURASUN".into()),
             expect: None,
             misses: 1,
