@@ -1,5 +1,6 @@
-//! Hourly housekeeping: expired OIDC codes and refresh tokens, and ended sessions, leave
-//! the database (they stop working at expiry anyway; this keeps the tables small).
+//! Hourly housekeeping: expired OIDC codes and refresh tokens, ended sessions, and the
+//! record of chat webhook deliveries older than any retry leave the database (they stop
+//! mattering at expiry anyway; this keeps the tables small).
 
 use std::time::Duration;
 
@@ -31,5 +32,11 @@ async fn sweep(store: &Store) {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "ended sessions removed"),
         Err(e) => tracing::warn!(error = %e, "removing ended sessions failed"),
+    }
+    // Telegram retries for about a day and WhatsApp for up to seven: a week covers both.
+    match store.purge_channel_updates(now - chrono::Duration::days(8)).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "old chat webhook deliveries forgotten"),
+        Err(e) => tracing::warn!(error = %e, "forgetting old chat webhook deliveries failed"),
     }
 }
