@@ -62,7 +62,10 @@ fn code(tokens: &[&str]) -> Option<CodeMention> {
         for len in 1..=3 {
             let Some(window) = tokens.get(start..start + len) else { break };
             let candidate = window.join("-");
-            if !looks_like_code(&candidate) || (len > 1 && window[0].len() > 4) {
+            // Words in a row ("to rent the") can take a code's shape; pieces of a dictated
+            // code carry a digit somewhere.
+            let pieces = len > 1 && (window[0].len() > 4 || !candidate.chars().any(|c| c.is_ascii_digit()));
+            if !looks_like_code(&candidate) || pieces {
                 continue;
             }
             match TrackingCode::parse(&candidate) {
@@ -199,6 +202,8 @@ mod tests {
         }
         assert_eq!(extract("syarat bikin ktp el 2026", today()).code, None);
         assert_eq!(extract("nomor pelanggan 12345678901", today()).code, None);
+        assert_eq!(extract("how much to rent the sports hall", today()).code, None);
+        assert_eq!(extract("punten kanggo damel kk naon wae syaratna", today()).code, None);
     }
 
     #[test]
