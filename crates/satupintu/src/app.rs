@@ -49,6 +49,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         }
     }
     let nik_key = settings.nik_key()?;
+    let channels = crate::channels::configured(settings)?;
     let web_settings = WebSettings {
         city_name: settings.city_name.clone(),
         programme_target: settings.programme.target,
@@ -63,6 +64,8 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         tracking_prefix: domain::request::TrackingPrefix::parse(&settings.tracking_prefix)
             .map_err(|e| anyhow::anyhow!("tracking_prefix: {e}"))?,
         assistant_name: settings.assistant_name.clone(),
+        telegram: channels.telegram.as_ref().map(|(hook, _)| hook.clone()),
+        whatsapp: channels.whatsapp.as_ref().map(|(hook, _)| hook.clone()),
     };
     match &settings.smtp_url {
         Some(url) => {
@@ -78,6 +81,13 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
     };
     let deliverer = crate::delivery::Deliverer::new(web::auth::seal::Sealer::new(&nik_key), policy)?;
     tokio::spawn(deliverer.run(store.clone()));
+    if channels.telegram.is_some() || channels.whatsapp.is_some() {
+        let telegram = channels.telegram.map(|(_, api)| api);
+        let whatsapp = channels.whatsapp.map(|(_, api)| api);
+        tracing::info!(telegram = telegram.is_some(), whatsapp = whatsapp.is_some(), "Talas chat channels on");
+        let sender = crate::channels::ChannelSender::new(policy, telegram, whatsapp)?;
+        tokio::spawn(sender.run(store.clone()));
+    }
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);
     Ok(App { store, router })

@@ -97,6 +97,25 @@ pub struct Settings {
     pub delivery_give_up_minutes: u64,
     /// The assistant's name, as it introduces itself in chats.
     pub assistant_name: String,
+    /// Talas on Telegram: the bot's token from @BotFather. With `telegram_secret_token`
+    /// it turns the channel on (`POST /hooks/telegram`).
+    pub telegram_bot_token: Option<Secret>,
+    /// The `secret_token` given to `setWebhook`: Telegram sends it back in
+    /// `X-Telegram-Bot-Api-Secret-Token` with every update (1–256 of `A-Z a-z 0-9 _ -`).
+    pub telegram_secret_token: Option<Secret>,
+    /// Where the Bot API is reached (a local fake in tests).
+    pub telegram_api_base: String,
+    /// Talas on WhatsApp (Cloud API): the verify token typed into the Meta app's webhook
+    /// settings. All four `whatsapp_*` secrets turn the channel on (`/hooks/whatsapp`).
+    pub whatsapp_verify_token: Option<Secret>,
+    /// The Meta app's secret: signs every notification (`X-Hub-Signature-256`).
+    pub whatsapp_app_secret: Option<Secret>,
+    /// The access token (a system user's) that sends messages.
+    pub whatsapp_access_token: Option<Secret>,
+    /// The business phone number's id, the one replies are sent from.
+    pub whatsapp_phone_number_id: Option<String>,
+    /// Where the Graph API is reached, with its version (a local fake in tests).
+    pub whatsapp_api_base: String,
 }
 
 impl Default for Settings {
@@ -119,6 +138,14 @@ impl Default for Settings {
             delivery_retry_base_ms: 30_000,
             delivery_give_up_minutes: 24 * 60,
             assistant_name: "Talas".into(),
+            telegram_bot_token: None,
+            telegram_secret_token: None,
+            telegram_api_base: "https://api.telegram.org".into(),
+            whatsapp_verify_token: None,
+            whatsapp_app_secret: None,
+            whatsapp_access_token: None,
+            whatsapp_phone_number_id: None,
+            whatsapp_api_base: "https://graph.facebook.com/v26.0".into(),
         }
     }
 }
@@ -194,11 +221,19 @@ impl Settings {
                     self.delivery_give_up_minutes = value.parse().with_context(|| parse_err("not a whole number"))?;
                 }
                 "ASSISTANT_NAME" => self.assistant_name = value,
+                "TELEGRAM_BOT_TOKEN" => self.telegram_bot_token = Some(Secret::new(value)),
+                "TELEGRAM_SECRET_TOKEN" => self.telegram_secret_token = Some(Secret::new(value)),
+                "TELEGRAM_API_BASE" => self.telegram_api_base = value,
+                "WHATSAPP_VERIFY_TOKEN" => self.whatsapp_verify_token = Some(Secret::new(value)),
+                "WHATSAPP_APP_SECRET" => self.whatsapp_app_secret = Some(Secret::new(value)),
+                "WHATSAPP_ACCESS_TOKEN" => self.whatsapp_access_token = Some(Secret::new(value)),
+                "WHATSAPP_PHONE_NUMBER_ID" => self.whatsapp_phone_number_id = Some(value),
+                "WHATSAPP_API_BASE" => self.whatsapp_api_base = value,
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_CONFIG"
                 ),
             }
         }
@@ -271,7 +306,23 @@ mod tests {
 
     #[test]
     fn secrets_do_not_print() {
-        let s = Settings { database_url: Some(Secret::new("postgres://u:hunter2@h/db")), ..Default::default() };
-        assert!(!format!("{s:?}").contains("hunter2"));
+        let mut s = Settings { database_url: Some(Secret::new("postgres://u:hunter2@h/db")), ..Default::default() };
+        s.apply_env(env(&[
+            ("SATUPINTU_TELEGRAM_BOT_TOKEN", "123:hunter3"),
+            ("SATUPINTU_TELEGRAM_SECRET_TOKEN", "hunter4"),
+            ("SATUPINTU_WHATSAPP_VERIFY_TOKEN", "hunter5"),
+            ("SATUPINTU_WHATSAPP_APP_SECRET", "hunter6"),
+            ("SATUPINTU_WHATSAPP_ACCESS_TOKEN", "hunter7"),
+            ("SATUPINTU_WHATSAPP_PHONE_NUMBER_ID", "1065"),
+            ("SATUPINTU_WHATSAPP_API_BASE", "http://127.0.0.1:9/v21.0"),
+        ]))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let printed = format!("{s:?}");
+        for secret in ["hunter2", "hunter3", "hunter4", "hunter5", "hunter6", "hunter7"] {
+            assert!(!printed.contains(secret), "{secret} printed");
+        }
+        assert_eq!(s.telegram_secret_token.as_ref().map(Secret::expose), Some("hunter4"));
+        assert_eq!(s.whatsapp_api_base, "http://127.0.0.1:9/v21.0");
+        assert_eq!(Settings::default().telegram_api_base, "https://api.telegram.org");
     }
 }

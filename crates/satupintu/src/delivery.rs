@@ -31,6 +31,15 @@ pub struct Policy {
     pub give_up_after: chrono::Duration,
 }
 
+impl Policy {
+    /// When to try again after `attempts` failed ones.
+    pub fn retry_at(&self, attempts: i64, now: DateTime<Utc>) -> DateTime<Utc> {
+        let factor = 1i32 << attempts.clamp(0, 16);
+        let delay = (self.retry_base * factor).min(chrono::Duration::hours(1));
+        now + jitter(delay)
+    }
+}
+
 #[derive(Default)]
 struct Breaker {
     failures: u32,
@@ -56,12 +65,6 @@ impl Deliverer {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder().timeout(TIMEOUT).build()?;
         Ok(Self { client, sealer, policy, breakers: HashMap::new() })
-    }
-
-    fn retry_at(&self, attempts: i64, now: DateTime<Utc>) -> DateTime<Utc> {
-        let factor = 1i32 << attempts.clamp(0, 16);
-        let delay = (self.policy.retry_base * factor).min(chrono::Duration::hours(1));
-        now + jitter(delay)
     }
 
     /// One attempt: `Ok` when the agency has the request (2xx, or 409 "already have it").
@@ -121,7 +124,7 @@ impl Deliverer {
                     store.outbox_dead(&message, &error, now).await
                 } else {
                     tracing::warn!(%agency, attempts = message.attempts + 1, %error, "delivery failed; will retry");
-                    store.outbox_failed_until(&message, &error, self.retry_at(message.attempts, now)).await
+                    store.outbox_failed_until(&message, &error, self.policy.retry_at(message.attempts, now)).await
                 }
             }
         }

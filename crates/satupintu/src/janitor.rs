@@ -1,6 +1,6 @@
 //! Hourly housekeeping: expired OIDC codes and refresh tokens, ended sessions, and the
-//! record of chat webhook deliveries older than any retry leave the database (they stop
-//! mattering at expiry anyway; this keeps the tables small).
+//! chat webhooks' record of handled updates leave the database (they stop mattering at
+//! expiry anyway; this keeps the tables small).
 
 use std::time::Duration;
 
@@ -8,6 +8,8 @@ use chrono::Utc;
 use store::Store;
 
 const EVERY: Duration = Duration::from_secs(3600);
+/// WhatsApp retries a notification for up to seven days; Telegram for less.
+const KEEP_UPDATES: chrono::Duration = chrono::Duration::days(8);
 
 /// Runs until the store closes. Several processes may run it; the deletes are idempotent.
 pub async fn run(store: Store) {
@@ -33,10 +35,9 @@ async fn sweep(store: &Store) {
         Ok(n) => tracing::info!(removed = n, "ended sessions removed"),
         Err(e) => tracing::warn!(error = %e, "removing ended sessions failed"),
     }
-    // Telegram retries for about a day and WhatsApp for up to seven: a week covers both.
-    match store.purge_channel_updates(now - chrono::Duration::days(8)).await {
+    match store.purge_channel_updates(now - KEEP_UPDATES).await {
         Ok(0) => {}
-        Ok(n) => tracing::info!(removed = n, "old chat webhook deliveries forgotten"),
-        Err(e) => tracing::warn!(error = %e, "forgetting old chat webhook deliveries failed"),
+        Ok(n) => tracing::info!(removed = n, "old chat webhook updates forgotten"),
+        Err(e) => tracing::warn!(error = %e, "forgetting old chat webhook updates failed"),
     }
 }

@@ -4,6 +4,7 @@
 mod apikey_cli;
 pub mod app;
 mod assistant_cli;
+pub mod channels;
 pub mod cli;
 pub mod commands;
 pub mod config;

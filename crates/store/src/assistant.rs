@@ -110,6 +110,17 @@ impl Store {
         row.as_ref().map(conversation).transpose()
     }
 
+    /// The latest conversation on a channel whose replies go to `address` (when the person's
+    /// key is not at hand).
+    pub async fn conversation_at(&self, channel: &str, address: &str) -> Result<Option<Conversation>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM conversations c LEFT JOIN agencies a ON a.id = c.handover_agency_id \
+             WHERE c.channel = $1 AND c.address = $2 ORDER BY c.updated_at DESC LIMIT 1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(channel).bind(address).fetch_optional(&self.pool).await?;
+        row.as_ref().map(conversation).transpose()
+    }
+
     /// Records a turn; returns once it is committed.
     pub async fn save_turn(&self, turn: Turn) -> Result<(), StoreError> {
         self.turn_queue.submit(self, MAX_BATCH, write_turns, turn).await
@@ -127,6 +138,16 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Unmarks an update whose handling failed, so the platform's retry is handled.
+    pub async fn forget_delivery(&self, channel: &str, update_id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM channel_updates WHERE channel = $1 AND update_id = $2")
+            .bind(channel)
+            .bind(update_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Forgets handled updates older than `before` (retries stop long before).

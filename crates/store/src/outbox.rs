@@ -85,14 +85,14 @@ impl Store {
             // again for the outer rows and claim more than asked.
             crate::Backend::Postgres => "WITH picked AS (SELECT id FROM outbox WHERE kind = $5 AND sent_at IS NULL \
                  AND dead_at IS NULL AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
-                 ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                 ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
                  UPDATE outbox SET claimed_until = $1, claimed_by = $2 FROM picked WHERE outbox.id = picked.id"
                 .to_string(),
             // SQLite has one writer at a time: the repeated condition is enough.
             crate::Backend::Sqlite => "UPDATE outbox SET claimed_until = $1, claimed_by = $2 \
                  WHERE id IN (SELECT id FROM outbox WHERE kind = $5 AND sent_at IS NULL AND dead_at IS NULL \
                               AND next_attempt_at <= $3 AND (claimed_until IS NULL OR claimed_until < $3) \
-                              ORDER BY next_attempt_at LIMIT $4) \
+                              ORDER BY next_attempt_at, id LIMIT $4) \
                  AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until < $3)"
                 .to_string(),
         };

@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
     let app = middleware::cross_site_guard(guarded)
         .merge(oidc::api_routes())
         .merge(open311::routes())
+        .merge(talas::channels::routes())
         .fallback(pages::not_found)
         .with_state(state);
     middleware::apply(app, https)

@@ -32,6 +32,10 @@ pub struct WebSettings {
     pub assistant_name: String,
     /// Seals OIDC access tokens (derived from the same server key as the sealer).
     pub access_key: crate::oidc::access::AccessKey,
+    /// Talas on Telegram (`None`: not configured, its webhook is a 404).
+    pub telegram: Option<crate::talas::channels::TelegramHook>,
+    /// Talas on WhatsApp (`None`: not configured, its webhook is a 404).
+    pub whatsapp: Option<crate::talas::channels::WhatsAppHook>,
 }
 
 impl Default for WebSettings {
@@ -49,6 +53,8 @@ impl Default for WebSettings {
             access_key: crate::oidc::access::AccessKey::derive(&[0u8; 32]),
             files_dir: std::env::temp_dir().join("satupintu-berkas"),
             assistant_name: "Talas".into(),
+            telegram: None,
+            whatsapp: None,
             tracking_prefix: domain::request::TrackingPrefix::parse("BGR")
                 .unwrap_or_else(|_| unreachable!("BGR is a valid prefix")),
         }

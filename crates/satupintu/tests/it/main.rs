@@ -14,6 +14,7 @@ mod admin_catalog;
 mod agency_office;
 mod audit;
 mod binary;
+mod channels;
 mod dead_letters;
 mod delivery;
 mod email_links;

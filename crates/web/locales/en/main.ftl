@@ -713,6 +713,8 @@ admin-dead-resent = Deliveries scheduled to be sent again: { $n }.
 admin-dead-gone = That delivery is no longer on the list (it may have been sent again already).
 admin-dead-kind-agency = Agency system
 admin-dead-kind-email = E-mail
+admin-dead-kind-telegram = Telegram (Talas)
+admin-dead-kind-whatsapp = WhatsApp (Talas)
 
 ## Talas, the assistant
 talas-greeting = Hello, I am { $name }, the public service assistant of { $city }. I can find services, explain their requirements, cost, processing time and where to go, apply for you, check a status, take a complaint, or put you in touch with an officer.

@@ -683,6 +683,8 @@ admin-dead-resent = Kiriman yang dijadwalkan untuk dikirim ulang: { $n }.
 admin-dead-gone = Kiriman itu sudah tidak ada di daftar (mungkin sudah dikirim ulang).
 admin-dead-kind-agency = Sistem OPD
 admin-dead-kind-email = Surel
+admin-dead-kind-telegram = Telegram (Talas)
+admin-dead-kind-whatsapp = WhatsApp (Talas)
 
 ## Talas, the assistant
 talas-greeting = Halo, saya { $name }, asisten layanan publik { $city }. Saya bisa membantu mencari layanan, menjelaskan persyaratan, biaya, lama proses dan lokasinya, mengajukan permohonan, mengecek status, menerima pengaduan, atau menghubungkan Anda dengan petugas.

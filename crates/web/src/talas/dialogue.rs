@@ -38,6 +38,14 @@ pub async fn respond(ctx: &mut Ctx<'_>, st: &mut DialogueState, inbound: Inbound
         replies.extend(link(ctx, &code).await?);
         return Ok(replies);
     }
+    // Telegram's first message: a greeting, whatever the model makes of "/start".
+    if matches!(word.as_str(), "/start" | "/mulai") {
+        st.stage = Stage::Idle;
+        let city = ctx.state.settings.city_name.clone();
+        let text = t.args("talas-greeting", &[("name", ctx.name().to_string()), ("city", city)]);
+        replies.push(Reply::text(text).with_buttons(menu(ctx)));
+        return Ok(replies);
+    }
     let answered = match &st.stage {
         Stage::Filling { .. } => Some(fill::answer(ctx, st, &text).await?),
         Stage::Confirming { .. } => match word.as_str() {

@@ -6,6 +6,7 @@
 //! through the outbox, in the same transaction.
 
 mod answers;
+pub mod channels;
 mod dialogue;
 mod fill;
 
@@ -253,9 +254,26 @@ pub async fn converse(
 /// The outbox rows (`(kind, payload JSON)`) that deliver `replies` to a person on a channel
 /// that needs sending (Telegram, WhatsApp); web and REST read their replies directly.
 pub fn outbound_for(channel: &str, address: Option<&str>, replies: &[Reply], lang: Lang) -> Vec<(String, String)> {
-    // Telegram and WhatsApp senders plug in here, by channel.
-    let _ = (channel, address, replies, lang);
-    Vec::new()
+    match address {
+        Some(address) => outbound_to(channel, None, address, replies, lang),
+        None => Vec::new(),
+    }
+}
+
+/// [`outbound_for`] knowing the person's key on the channel (`sender`), which lets the
+/// WhatsApp sender check the 24-hour window without looking the address up.
+pub fn outbound_to(
+    channel: &str,
+    sender: Option<&str>,
+    address: &str,
+    replies: &[Reply],
+    _lang: Lang,
+) -> Vec<(String, String)> {
+    match channel {
+        channels::telegram::KIND => channels::telegram::outbound(address, replies),
+        channels::whatsapp::KIND => channels::whatsapp::outbound(sender, address, replies),
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]
