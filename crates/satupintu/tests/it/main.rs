@@ -34,3 +34,4 @@ mod search_tests;
 mod smtp_sink;
 mod store_conformance;
 mod surveys;
+mod talas;
