@@ -12,6 +12,10 @@ use crate::batch::{Job, fail_all};
 use crate::rows::{Columns, from_ts, new_id, ts};
 use crate::{Store, StoreError};
 
+mod office;
+
+pub use office::{Post, PostRule};
+
 /// At most this many turns share a transaction.
 const MAX_BATCH: usize = 64;
 
@@ -44,6 +48,24 @@ pub struct ChatMessage {
     /// `person`, `talas`, or an officer's user id.
     pub author: String,
     pub body: String,
+    /// Buttons and links the message carried (JSON, the web layer's to read).
+    pub extras: Option<String>,
+}
+
+/// A message to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewMessage {
+    /// `person`, `talas`, or an officer's user id.
+    pub author: String,
+    pub body: String,
+    /// Buttons and links (JSON), for channels that show the conversation again.
+    pub extras: Option<String>,
+}
+
+impl NewMessage {
+    pub fn text(author: impl Into<String>, body: impl Into<String>) -> Self {
+        Self { author: author.into(), body: body.into(), extras: None }
+    }
 }
 
 /// What one exchange changes.
@@ -56,8 +78,8 @@ pub struct Turn {
     pub address: Option<String>,
     /// `Some` when the person spoke (the WhatsApp 24-hour window counts from it).
     pub inbound_at: Option<DateTime<Utc>>,
-    /// Messages to record, in order: `(author, body)`.
-    pub messages: Vec<(String, String)>,
+    /// Messages to record, in order.
+    pub messages: Vec<NewMessage>,
     /// Replies for the channel's sender worker: `(outbox kind, payload JSON)`.
     pub outbound: Vec<(String, String)>,
     /// Starts (`Some(agency)`, `Some(None)` for the help desk) or ends (`None`) a handover,
@@ -65,6 +87,16 @@ pub struct Turn {
     pub handover: Handover,
     /// Links the chat to an account (`Some(user id)`), unlinks it (`Some("")`), or leaves it.
     pub link: Option<String>,
+}
+
+/// What became of a new chat-link code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewLinkCode {
+    Added,
+    /// The person has as many live codes as allowed.
+    TooMany,
+    /// A live code with the same hash exists.
+    Taken,
 }
 
 /// A change of who answers.
@@ -96,6 +128,16 @@ fn conversation(row: &AnyRow) -> Result<Conversation, StoreError> {
         handover_at: row.opt_int("handover_at")?.map(from_ts).transpose()?,
         last_inbound_at: row.opt_int("last_inbound_at")?.map(from_ts).transpose()?,
         updated_at: row.time("updated_at")?,
+    })
+}
+
+fn chat_message(row: &AnyRow) -> Result<ChatMessage, StoreError> {
+    Ok(ChatMessage {
+        id: row.text("id")?,
+        at: row.time("at")?,
+        author: row.text("author")?,
+        body: row.text("body")?,
+        extras: row.opt_text("extras")?,
     })
 }
 
@@ -166,8 +208,8 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<ChatMessage>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, at, author, body FROM conversation_messages WHERE channel = $1 AND sender = $2 AND at >= $3 \
-             ORDER BY at DESC, id DESC LIMIT $4",
+            "SELECT id, at, author, body, extras FROM conversation_messages \
+             WHERE channel = $1 AND sender = $2 AND at >= $3 ORDER BY at DESC, id DESC LIMIT $4",
         )
         .bind(channel)
         .bind(sender)
@@ -175,17 +217,7 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        let mut out = rows
-            .iter()
-            .map(|r| {
-                Ok(ChatMessage {
-                    id: r.text("id")?,
-                    at: r.time("at")?,
-                    author: r.text("author")?,
-                    body: r.text("body")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut out = rows.iter().map(chat_message).collect::<Result<Vec<_>, StoreError>>()?;
         out.reverse();
         Ok(out)
     }
@@ -225,6 +257,41 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Keeps a new chat-link code (its hash) unless the person already has `max_active`
+    /// live ones; expired codes are forgotten first. `Taken` when another live code has
+    /// the same hash (make another code).
+    pub async fn new_chat_link_code(
+        &self,
+        code_hash: &str,
+        user_id: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        max_active: u32,
+    ) -> Result<NewLinkCode, StoreError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM chat_link_codes WHERE expires_at <= $1").bind(ts(now)).execute(&mut *tx).await?;
+        let live = sqlx::query("SELECT COUNT(*) AS n FROM chat_link_codes WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .int("n")?;
+        if live >= i64::from(max_active) {
+            tx.rollback().await?;
+            return Ok(NewLinkCode::TooMany);
+        }
+        let added = sqlx::query(
+            "INSERT INTO chat_link_codes (code_hash, user_id, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (code_hash) DO NOTHING",
+        )
+        .bind(code_hash)
+        .bind(user_id)
+        .bind(ts(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(if added.rows_affected() == 1 { NewLinkCode::Added } else { NewLinkCode::Taken })
     }
 
     /// Uses a chat-link code once (a second use finds nothing): the person it was made for.
@@ -346,23 +413,24 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
                 .await?;
         }
     }
-    let messages: Vec<(&Turn, &(String, String))> =
+    let messages: Vec<(&Turn, &NewMessage)> =
         batch.iter().map(|j| &j.work).flat_map(|t| t.messages.iter().map(move |m| (t, m))).collect();
-    // SQLite allows 32,766 parameters; a batch stays far below (6 per message).
+    // SQLite allows 32,766 parameters; a batch stays far below (7 per message).
     for chunk in messages.chunks(1000) {
         let sql = format!(
-            "INSERT INTO conversation_messages (id, channel, sender, at, author, body) VALUES {}",
-            placeholders(chunk.len(), 6)
+            "INSERT INTO conversation_messages (id, channel, sender, at, author, body, extras) VALUES {}",
+            placeholders(chunk.len(), 7)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (t, (author, body)) in chunk {
+        for (t, m) in chunk {
             query = query
                 .bind(new_id())
                 .bind(t.channel.as_str())
                 .bind(t.sender.as_str())
                 .bind(ts(now))
-                .bind(author.as_str())
-                .bind(body.as_str());
+                .bind(m.author.as_str())
+                .bind(m.body.as_str())
+                .bind(m.extras.clone());
         }
         query.execute(&mut *tx).await?;
     }

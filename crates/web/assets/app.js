@@ -97,3 +97,148 @@ if ("serviceWorker" in navigator) {
   });
   input.addEventListener("blur", function () { setTimeout(close, 150); });
 })();
+
+// Talas in a panel on every page: the "Tanya Talas" link becomes a button that opens it.
+// Without JavaScript (or fetch) the link leads to the chat page, /talas.
+(function () {
+  var link = document.querySelector("a.talas-fab[data-chat]");
+  if (!link || !window.fetch) return;
+  var url = link.getAttribute("data-chat");
+  var text = function (name) { return link.getAttribute("data-" + name); };
+  var fab = el("button", "talas-fab", link.textContent);
+  fab.type = "button";
+  fab.setAttribute("aria-expanded", "false");
+  link.replaceWith(fab);
+  var panel, log, notice, input, timer, busy = false, seen = {};
+
+  function el(tag, cls, words) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (words) e.textContent = words;
+    return e;
+  }
+
+  function build() {
+    panel = el("section", "talas-panel");
+    panel.id = "talas-panel";
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-labelledby", "talas-judul");
+    var head = el("div", "talas-head");
+    var title = el("h2", null, fab.textContent);
+    title.id = "talas-judul";
+    var page = el("a", null, text("full"));
+    page.href = link.getAttribute("href");
+    var close = el("button", null, "×");
+    close.type = "button";
+    close.setAttribute("aria-label", text("close"));
+    close.addEventListener("click", hide);
+    head.append(title, page, close);
+    var scroll = el("div", "chat-log");
+    scroll.setAttribute("role", "log");
+    scroll.setAttribute("aria-label", title.textContent);
+    log = el("ol", "chat");
+    scroll.append(log);
+    notice = el("p", "talas-notice");
+    notice.setAttribute("role", "status");
+    var form = el("form", "chat-form");
+    var label = el("label", null, text("label"));
+    label.htmlFor = "talas-pesan";
+    input = el("input");
+    input.id = "talas-pesan";
+    input.type = "text";
+    input.maxLength = 1000;
+    input.autocomplete = "off";
+    input.required = true;
+    var row = el("div", "chat-row");
+    var send = el("button", null, text("send"));
+    send.type = "submit";
+    row.append(input, send);
+    form.append(label, row);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var words = input.value.trim();
+      if (words) { input.value = ""; say(words); }
+    });
+    panel.append(head, scroll, notice, form);
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) hide(); });
+    document.body.appendChild(panel);
+    fab.setAttribute("aria-controls", panel.id);
+  }
+
+  // New messages are appended (the live region reads only those); spent buttons go.
+  function render(data) {
+    log.querySelectorAll(".chat-buttons").forEach(function (b) { b.remove(); });
+    (data.messages || []).forEach(function (m) {
+      var li = seen[m.id];
+      if (!li) {
+        li = seen[m.id] = el("li", "msg " + m.who);
+        li.append(el("span", "who", m.author), el("p", null, m.text));
+        (m.links || []).forEach(function (k) {
+          var a = el("a", null, k.title);
+          a.href = k.url;
+          var p = el("p", "chat-links");
+          p.append(a);
+          li.append(p);
+        });
+        log.append(li);
+      }
+      if (m.buttons && m.buttons.length) {
+        var box = el("div", "chat-buttons");
+        m.buttons.forEach(function (b) {
+          var button = el("button", "button secondary", b.title);
+          button.type = "button";
+          button.addEventListener("click", function () { say(b.payload); });
+          box.append(button);
+        });
+        li.append(box);
+      }
+    });
+    notice.textContent = data.notice || "";
+    log.parentNode.scrollTop = log.parentNode.scrollHeight;
+    clearTimeout(timer);
+    // While an officer has the conversation, their replies are fetched every few seconds.
+    if (data.handover && !panel.hidden) timer = setTimeout(load, 5000);
+  }
+
+  function load() {
+    if (document.hidden) { timer = setTimeout(load, 5000); return Promise.resolve(); }
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw r; return r.json(); })
+      .then(render)
+      .catch(failed);
+  }
+
+  function failed() { notice.textContent = text("error"); }
+
+  function say(words) {
+    if (busy) return;
+    busy = true;
+    notice.textContent = "";
+    fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({ message: words }),
+    })
+      .then(function (r) { if (!r.ok) throw r; return load(); })
+      .catch(failed)
+      // A pressed button is gone with its answer: the keyboard goes back to the message box.
+      .then(function () { busy = false; input.focus(); });
+  }
+
+  function hide() {
+    panel.hidden = true;
+    clearTimeout(timer);
+    fab.setAttribute("aria-expanded", "false");
+    fab.focus();
+  }
+
+  fab.addEventListener("click", function () {
+    if (panel && !panel.hidden) { hide(); return; }
+    if (!panel) build();
+    panel.hidden = false;
+    fab.setAttribute("aria-expanded", "true");
+    input.focus();
+    load();
+  });
+})();

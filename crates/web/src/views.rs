@@ -15,6 +15,8 @@ pub enum Nav {
     Catalog,
     Agencies,
     Progress,
+    /// The chat page itself (no chat button on it).
+    Talas,
     None,
 }
 
@@ -38,6 +40,8 @@ pub struct Layout {
     pub switch_lang: &'static str,
     /// The signed-in person's name, for the header.
     pub user_name: Option<String>,
+    /// The assistant's name, on the chat button of every page.
+    pub assistant: String,
 }
 
 impl Layout {
@@ -62,6 +66,7 @@ impl Layout {
                 Nav::Catalog => "catalog",
                 Nav::Agencies => "agencies",
                 Nav::Progress => "progress",
+                Nav::Talas => "talas",
                 Nav::None => "",
             },
             asset_version: crate::assets::VERSION.as_str(),
@@ -69,6 +74,7 @@ impl Layout {
             switch_label: t.get("lang-switch"),
             switch_lang: other.code(),
             user_name: None,
+            assistant: "Talas".into(),
         }
     }
 
@@ -94,6 +100,7 @@ impl PageCtx {
         let mut layout =
             Layout::build(self.lang, title, &self.path, &state.settings.city_name, state.settings.demo, nav);
         layout.user_name = self.user_name.clone();
+        layout.assistant.clone_from(&state.settings.assistant_name);
         layout
     }
 }

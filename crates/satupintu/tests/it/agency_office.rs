@@ -293,6 +293,10 @@ const OFFICE_ROUTES: &[(&str, &str)] = &[
     ("POST", "/petugas/permohonan/BGR-0000-000/status"),
     ("POST", "/petugas/permohonan/BGR-0000-000/catatan"),
     ("POST", "/petugas/permohonan/BGR-0000-000/tugaskan"),
+    ("GET", "/petugas/percakapan"),
+    ("GET", "/petugas/percakapan/tidak-ada"),
+    ("POST", "/petugas/percakapan/tidak-ada/balas"),
+    ("POST", "/petugas/percakapan/tidak-ada/kembalikan"),
 ];
 
 on_both_backends!(only_staff_reach_the_office, |db| {

@@ -445,7 +445,7 @@ on_both_backends!(whatsapp_keeps_to_the_24_hour_window, |db| {
         lang: "id".into(),
         address: Some("6285500000001".into()),
         inbound_at: Some(Utc::now() - chrono::Duration::hours(25)),
-        messages: vec![("person".into(), "halo".into())],
+        messages: vec![store::assistant::NewMessage::text("person", "halo")],
         outbound: Vec::new(),
         handover: store::assistant::Handover::Keep,
         link: None,
@@ -472,4 +472,33 @@ on_both_backends!(channels_not_configured_are_not_found, |db| {
     assert_eq!(whatsapp(&app, WA_TEXT, None).await.0, 404);
     let challenge = app.url(&format!("/hooks/whatsapp?hub.mode=subscribe&hub.verify_token={VERIFY}&hub.challenge=1"));
     assert_eq!(client().get(challenge).send().await.unwrap().status().as_u16(), 404);
+});
+
+on_both_backends!(an_officers_reply_reaches_telegram, |db| {
+    let seen = Seen::default();
+    let (telegram_base, _) = start_platform(seen.clone()).await;
+    let mut db = db;
+    db.settings.telegram_bot_token = Some(satupintu::config::Secret::new(BOT_TOKEN));
+    db.settings.telegram_secret_token = Some(satupintu::config::Secret::new(SECRET));
+    db.settings.telegram_api_base = telegram_base;
+    db.settings.delivery_retry_base_ms = 50;
+    let app = crate::agency_office::office_app(db).await;
+    assert_eq!(telegram(&app, &tg_text(7001, "mau bicara dengan petugas"), Some(SECRET)).await.0, 200);
+    let store = satupintu::app::open_store(&app.settings).await.unwrap();
+    let queue = store.handover_queue(None).await.unwrap();
+    let handed = queue.iter().find(|c| c.channel == "telegram").expect("handed over to the help desk");
+    let admin = crate::admin::sign_in(&app, "admin@contoh.id").await;
+    let reply = crate::oidc::post(
+        &app,
+        &format!("/petugas/percakapan/{}/balas", handed.id),
+        &[("pesan", "Selamat siang, ada yang bisa kami bantu?")],
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(reply.status(), 303);
+    let sent = settled(&app, &seen).await;
+    let said = texts(&sent);
+    assert!(said.iter().any(|t| t.contains("Selamat siang, ada yang bisa kami bantu?")), "{said:?}");
+    assert!(sent.iter().all(|c| c.body["chat_id"] == json!(123_456_789)));
+    store.close().await;
 });

@@ -35,4 +35,5 @@ mod search_tests;
 mod smtp_sink;
 mod store_conformance;
 mod surveys;
+mod talas;
 mod talas_dialogue;

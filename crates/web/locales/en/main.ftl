@@ -790,3 +790,60 @@ talas-btn-cancel = Cancel
 talas-btn-back = Back
 talas-btn-skip = Skip
 talas-btn-portal = Open the portal
+
+## Talas on the portal: the chat page and every page's chat panel
+talas-ask = Ask { $name }
+talas-title = Chat with { $name }
+talas-lead = { $name } answers questions about the city's public services: requirements, costs, processing times, the status of a request, and complaints. Write your question below.
+talas-log = Conversation
+talas-you = You
+talas-officer = Officer
+talas-close = Close
+talas-message-label = Your message
+talas-send-failed = Your message was not sent. Check your connection and try again.
+talas-open-page = Open the chat page
+talas-refresh = Refresh
+talas-empty = Write a message first.
+talas-link-too-many = Too many code attempts. Try again in { $minutes } minutes.
+talas-from-officer = Officer: { $text }
+talas-channel-web = Web portal
+talas-channel-rest = App (API)
+talas-channel-telegram = Telegram
+talas-channel-whatsapp = WhatsApp
+
+## Conversations handed over to officers (/petugas/percakapan)
+office-chats-title = Conversations with residents
+office-chats-lead = Conversations the assistant passed to officers; the longest waiting first.
+office-chats-empty = No conversation is waiting for an officer.
+office-chat-desk = Help desk
+office-chat-person = Resident
+office-chat-officer-named = Officer { $name }
+office-chat-handed-back = The conversation is back with the assistant.
+office-chat-title = Conversation
+office-chat-channel = Channel
+office-chat-since = Passed on at
+office-chat-last = Last message
+office-chat-account = Linked account
+office-chat-account-none = Not linked (guest)
+office-chat-transcript = Transcript
+office-chat-reply = Reply
+office-chat-reply-label = Your reply
+office-chat-send = Send reply
+office-chat-sent = Reply sent.
+office-chat-reply-empty = Write a reply first.
+office-chat-reply-too-long = The reply is too long: at most { $max } characters.
+office-chat-window-closed = The resident last wrote more than 24 hours ago; WhatsApp does not deliver free-form replies after that. The reply is still stored.
+office-chat-hand-back = Hand back to { $name }
+office-chat-hand-back-lead = Done? The assistant answers this resident's next messages again.
+
+## Linking a chat to the account (/akun)
+account-chat = Link a chat
+account-chat-lead = Link your chat with { $name } on Telegram or WhatsApp to apply and see the details of your requests there.
+account-chat-code = Your code:
+account-chat-code-how = Send "link { $code }" to { $name } on Telegram or WhatsApp within { $minutes } minutes. The code works once and will not be shown again.
+account-chat-new-code = Make a code
+account-chat-none = No chat is linked yet.
+account-chat-last-used = Last used
+account-chat-unlink = Unlink
+account-chat-unlinked = The chat is unlinked from your account.
+account-chat-too-many = You already have { $n } codes that still work. Use one of them, or wait until they expire (10 minutes).

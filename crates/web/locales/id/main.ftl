@@ -760,3 +760,60 @@ talas-btn-cancel = Batal
 talas-btn-back = Kembali
 talas-btn-skip = Lewati
 talas-btn-portal = Buka portal
+
+## Talas on the portal: the chat page and every page's chat panel
+talas-ask = Tanya { $name }
+talas-title = Chat dengan { $name }
+talas-lead = { $name } menjawab pertanyaan tentang layanan publik kota: persyaratan, biaya, lama proses, status permohonan, dan pengaduan. Tulis pertanyaan Anda di bawah.
+talas-log = Percakapan
+talas-you = Anda
+talas-officer = Petugas
+talas-close = Tutup
+talas-message-label = Pesan Anda
+talas-send-failed = Pesan tidak terkirim. Periksa sambungan Anda lalu coba lagi.
+talas-open-page = Buka halaman chat
+talas-refresh = Perbarui
+talas-empty = Tulis pesan terlebih dulu.
+talas-link-too-many = Terlalu banyak percobaan kode. Coba lagi dalam { $minutes } menit.
+talas-from-officer = Petugas: { $text }
+talas-channel-web = Portal web
+talas-channel-rest = Aplikasi (API)
+talas-channel-telegram = Telegram
+talas-channel-whatsapp = WhatsApp
+
+## Conversations handed over to officers (/petugas/percakapan)
+office-chats-title = Percakapan dengan warga
+office-chats-lead = Percakapan yang diteruskan asisten kepada petugas; yang paling lama menunggu di atas.
+office-chats-empty = Tidak ada percakapan yang menunggu petugas.
+office-chat-desk = Pusat bantuan
+office-chat-person = Warga
+office-chat-officer-named = Petugas { $name }
+office-chat-handed-back = Percakapan dikembalikan kepada asisten.
+office-chat-title = Percakapan
+office-chat-channel = Kanal
+office-chat-since = Diteruskan sejak
+office-chat-last = Pesan terakhir
+office-chat-account = Akun terhubung
+office-chat-account-none = Tidak terhubung (tamu)
+office-chat-transcript = Isi percakapan
+office-chat-reply = Balas
+office-chat-reply-label = Balasan Anda
+office-chat-send = Kirim balasan
+office-chat-sent = Balasan terkirim.
+office-chat-reply-empty = Tulis balasan terlebih dulu.
+office-chat-reply-too-long = Balasan terlalu panjang: paling banyak { $max } karakter.
+office-chat-window-closed = Warga terakhir menulis lebih dari 24 jam lalu; WhatsApp tidak meneruskan balasan bebas setelah itu. Balasan tetap tersimpan.
+office-chat-hand-back = Kembalikan ke { $name }
+office-chat-hand-back-lead = Sudah selesai? Asisten akan menjawab lagi pesan berikutnya dari warga ini.
+
+## Linking a chat to the account (/akun)
+account-chat = Hubungkan chat
+account-chat-lead = Hubungkan chat Anda dengan { $name } di Telegram atau WhatsApp agar dapat mengajukan permohonan dan melihat rincian permohonan Anda di sana.
+account-chat-code = Kode Anda:
+account-chat-code-how = Kirim "hubungkan { $code }" ke { $name } di Telegram atau WhatsApp dalam { $minutes } menit. Kode ini hanya berlaku sekali dan tidak akan ditampilkan lagi.
+account-chat-new-code = Buat kode
+account-chat-none = Belum ada chat yang terhubung.
+account-chat-last-used = Terakhir dipakai
+account-chat-unlink = Putuskan
+account-chat-unlinked = Chat sudah diputuskan dari akun Anda.
+account-chat-too-many = Anda sudah punya { $n } kode yang masih berlaku. Pakai salah satunya, atau tunggu sampai kedaluwarsa (10 menit).

@@ -9,9 +9,11 @@ use utoipa::ToSchema;
 
 use super::requests::json_body;
 use crate::auth::caller::ApiCaller;
+use crate::auth::limit::ClientAddress;
 use crate::error::{ApiError, ParamProblem};
+use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::talas::{Inbound, Reply, Sender, converse};
+use crate::talas::{Inbound, Reply, Sender, address_link_wait, converse};
 
 /// A message to Talas.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -99,11 +101,17 @@ fn messages(sender: &str, replies: Vec<Reply>) -> Vec<BotMessage> {
 pub async fn send(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    lang: Lang,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Vec<BotMessage>>, ApiError> {
     let body: MessageBody = json_body(&headers, &body)?;
     check_sender(&body.sender)?;
+    if let Some(minutes) = address_link_wait(&state, &address, &body.message) {
+        let wait = Reply::text(lang.tr().with("talas-link-too-many", "minutes", minutes));
+        return Ok(Json(messages(&body.sender, vec![wait])));
+    }
     let from = Sender { channel: "rest", id: &body.sender, address: None, account: caller.map(|u| u.id) };
     let replies = converse(&state, from, inbound_of(&body.message), |_, _| Vec::new()).await?;
     Ok(Json(messages(&body.sender, replies)))

@@ -2,11 +2,11 @@
 //! `/api/v1/openapi.json` and readable at `/api/v1/docs`.
 
 mod agencies;
-mod assistant;
+pub(crate) mod assistant;
 mod docs;
 pub mod dto;
 mod progress;
-mod requests;
+pub(crate) mod requests;
 pub mod search;
 mod services;
 

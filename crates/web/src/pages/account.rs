@@ -330,6 +330,9 @@ struct AccountPage {
     agencies: String,
     since: String,
     apps: Vec<super::account_apps::AppRow>,
+    chats: Vec<super::account_chats::ChatRow>,
+    /// A chat-link code just made, shown once.
+    link_code: Option<super::account_chats::LinkCode>,
 }
 
 pub async fn page(
@@ -342,6 +345,7 @@ pub async fn page(
         Some("tersimpan=sandi") => Some(ctx.tr().get("account-password-saved")),
         Some("tersimpan=verifikasi") => Some(ctx.tr().get("account-verify-sent")),
         Some("tersimpan=aplikasi") => Some(ctx.tr().get("account-apps-revoked")),
+        Some("tersimpan=chat") => Some(ctx.tr().get("account-chat-unlinked")),
         _ => None,
     };
     Ok(account_page(&state, &ctx, &user, None, notice).await?.into_response())
@@ -360,6 +364,18 @@ async fn account_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Result<Html<String>, PageError> {
+    account_page_with_code(state, ctx, user, error, notice, None).await
+}
+
+/// The account page, with a chat-link code just made.
+pub(super) async fn account_page_with_code(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &store::User,
+    error: Option<String>,
+    notice: Option<String>,
+    link_code: Option<super::account_chats::LinkCode>,
+) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let nik = nik_of(state, ctx, user).await?.and_then(|n| domain::identity::Nik::parse(&n).ok());
     let page = AccountPage {
@@ -377,6 +393,8 @@ async fn account_page(
         agencies: user.agencies.join(", "),
         since: user.created_at.format("%d-%m-%Y").to_string(),
         apps: super::account_apps::rows(state, ctx, &user.id).await?,
+        chats: super::account_chats::rows(state, ctx, &user.id).await?,
+        link_code,
     };
     render(ctx.lang, &page)
 }
@@ -391,6 +409,7 @@ pub async fn download(
     let nik = nik_of(&state, &ctx, &user).await?;
     let (entries, _) = state.store.audit_log().await.map_err(|e| internal(&ctx, e))?;
     let apps = state.store.app_grants(&user.id).await.map_err(|e| internal(&ctx, e))?;
+    let chats = state.store.chats_of(&user.id).await.map_err(|e| internal(&ctx, e))?;
     let rfc = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let data = serde_json::json!({
         "account": {
@@ -413,6 +432,10 @@ pub async fn download(
             "scope": a.scope,
             "allowed_at": rfc(a.created_at),
             "last_used_at": rfc(a.last_used_at),
+        })).collect::<Vec<_>>(),
+        "linked_chats": chats.iter().map(|c| serde_json::json!({
+            "channel": c.channel,
+            "last_used_at": rfc(c.updated_at),
         })).collect::<Vec<_>>(),
         "account_changes": entries.iter().filter(|e| e.target == user.id).map(|e| serde_json::json!({
             "at": chrono::DateTime::from_timestamp(e.at, 0).map(rfc),

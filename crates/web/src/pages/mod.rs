@@ -3,6 +3,7 @@
 
 mod account;
 mod account_apps;
+mod account_chats;
 mod admin;
 mod admin_agencies;
 mod admin_clients;
@@ -17,6 +18,7 @@ mod form_editor;
 mod home;
 mod office;
 mod office_bulk;
+mod office_chat;
 mod office_forms;
 mod office_request;
 mod office_stats;
@@ -29,6 +31,7 @@ mod requests_track;
 mod search;
 mod service;
 mod survey;
+mod talas;
 
 use askama::Template;
 use axum::Router;
@@ -89,6 +92,11 @@ pub fn routes() -> Router<AppState> {
         .route("/akun/sandi", axum::routing::post(account::change_password))
         .route("/akun/hapus", axum::routing::post(account::delete))
         .route("/akun/aplikasi/cabut", axum::routing::post(account_apps::revoke))
+        .route("/akun/chat/kode", axum::routing::post(account_chats::create))
+        .route("/akun/chat/putuskan", axum::routing::post(account_chats::unlink))
+        // Talas on the portal: the plain page, and the JSON of every page's chat panel.
+        .route("/talas", get(talas::page).post(talas::send))
+        .route("/talas/pesan", get(talas::panel).post(talas::panel_send))
         .route("/admin", get(admin::home))
         .route("/admin/pengguna", get(admin::users))
         .route("/admin/pengguna/peran", axum::routing::post(admin::set_role))
@@ -129,6 +137,11 @@ pub fn routes() -> Router<AppState> {
         .route("/petugas/permohonan/{code}/status", axum::routing::post(office_request::change_status))
         .route("/petugas/permohonan/{code}/catatan", axum::routing::post(office_request::add_note))
         .route("/petugas/permohonan/{code}/tugaskan", axum::routing::post(office_request::assign))
+        // Conversations Talas handed over to officers.
+        .route("/petugas/percakapan", get(office_chat::list))
+        .route("/petugas/percakapan/{id}", get(office_chat::show))
+        .route("/petugas/percakapan/{id}/balas", axum::routing::post(office_chat::reply))
+        .route("/petugas/percakapan/{id}/kembalikan", axum::routing::post(office_chat::hand_back))
         .route("/bahasa", get(switch_language))
         .route("/offline", get(offline))
 }

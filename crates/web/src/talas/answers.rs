@@ -13,11 +13,16 @@ pub fn button(ctx: &Ctx<'_>, key: &str, payload: impl Into<String>) -> Button {
 
 /// The main menu: what Talas can do, as buttons (three: WhatsApp's limit).
 pub fn menu(ctx: &Ctx<'_>) -> Vec<Button> {
-    vec![
-        button(ctx, "talas-btn-find", "menu:cari"),
-        button(ctx, "talas-btn-status", "menu:status"),
-        button(ctx, "talas-btn-complaint", "menu:aduan"),
-    ]
+    main_menu(ctx.t())
+}
+
+/// The main menu in a language, outside a turn too (a greeting on the portal, the
+/// message that hands a conversation back from an officer).
+pub fn main_menu(t: crate::i18n::Tr) -> Vec<Button> {
+    [("talas-btn-find", "menu:cari"), ("talas-btn-status", "menu:status"), ("talas-btn-complaint", "menu:aduan")]
+        .into_iter()
+        .map(|(key, payload)| Button { title: t.get(key), payload: payload.into() })
+        .collect()
 }
 
 /// A service by code, if it is in the catalog.

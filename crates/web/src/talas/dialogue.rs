@@ -6,10 +6,15 @@ use store::assistant::Handover;
 
 use super::answers::{self, button, menu};
 use super::{Ctx, DialogueState, Inbound, MAX_MESSAGE_CHARS, Reply, Stage, fill};
+use crate::auth::limit::Limit;
 use crate::requests::COMPLAINT_CATEGORY;
 
 /// Misses in a row after which the conversation goes to an officer.
 const MISSES_BEFORE_HANDOVER: u8 = 3;
+/// Wrong link codes one chat may send before it waits: a code is only six digits.
+const LINK_TRIES: Limit = Limit { max: 5, window: std::time::Duration::from_secs(15 * 60) };
+/// Link commands one client address may send (web and REST, where a new sender key is free).
+const LINK_TRIES_PER_ADDRESS: Limit = Limit { max: 20, window: std::time::Duration::from_secs(15 * 60) };
 
 pub async fn respond(ctx: &mut Ctx<'_>, st: &mut DialogueState, inbound: Inbound) -> Result<Vec<Reply>, StoreError> {
     let t = ctx.t();
@@ -80,6 +85,20 @@ pub async fn respond(ctx: &mut Ctx<'_>, st: &mut DialogueState, inbound: Inbound
     Ok(replies)
 }
 
+/// On channels where a sender key costs nothing (web, REST): the minutes a client
+/// address must wait before its next link command is tried, if it sent too many; a
+/// link command that may go ahead is counted.
+pub(crate) fn address_link_wait(state: &crate::state::AppState, address: &str, message: &str) -> Option<u64> {
+    link_command(&message.trim().to_lowercase())?;
+    let key = format!("hubungkan-alamat:{address}");
+    let now = std::time::Instant::now();
+    if let Some(wait) = state.limiter.blocked_for(&key, LINK_TRIES_PER_ADDRESS, now) {
+        return Some(wait.as_secs().div_ceil(60).max(1));
+    }
+    state.limiter.record(&key, now);
+    None
+}
+
 /// "hubungkan 123456" / "link 123456" / "/start 123456": the six digits, if so.
 fn link_command(word: &str) -> Option<String> {
     let mut parts = word.split_whitespace();
@@ -94,15 +113,24 @@ fn link_command(word: &str) -> Option<String> {
 
 async fn link(ctx: &mut Ctx<'_>, code: &str) -> Result<Vec<Reply>, StoreError> {
     let t = ctx.t();
+    let key = format!("hubungkan:{}:{}", ctx.channel, ctx.sender);
+    let now = std::time::Instant::now();
+    if let Some(wait) = ctx.state.limiter.blocked_for(&key, LINK_TRIES, now) {
+        return Ok(vec![Reply::text(t.with("talas-link-too-many", "minutes", wait.as_secs().div_ceil(60).max(1)))]);
+    }
     let hash = crate::api_keys::hash(code);
     match ctx.state.store.take_chat_link_code(&hash, ctx.now).await? {
         Some(user_id) => {
+            ctx.state.limiter.reset(&key);
             let name = ctx.state.store.user(&user_id).await?.map(|u| u.name).unwrap_or_default();
             ctx.user_id = Some(user_id.clone());
             ctx.link = Some(user_id);
             Ok(vec![Reply::text(t.with("talas-link-ok", "name", name)).with_buttons(menu(ctx))])
         }
-        None => Ok(vec![Reply::text(t.get("talas-link-bad"))]),
+        None => {
+            ctx.state.limiter.record(&key, now);
+            Ok(vec![Reply::text(t.get("talas-link-bad"))])
+        }
     }
 }
 

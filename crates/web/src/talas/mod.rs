@@ -10,12 +10,15 @@ pub mod channels;
 mod dialogue;
 mod fill;
 
+pub use answers::main_menu;
+pub(crate) use dialogue::address_link_wait;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use store::StoreError;
-use store::assistant::{Handover, Turn};
+use store::assistant::{Handover, NewMessage, Turn};
 
 use crate::i18n::Lang;
 use crate::state::AppState;
@@ -54,22 +57,23 @@ impl Inbound {
 
 /// One message of Talas: text, buttons (a title and the payload sent back when pressed) and
 /// links. The REST channel returns these as they are, the shape Rasa's REST channel uses.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
+    #[serde(default)]
     pub text: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buttons: Vec<Button>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub title: String,
     pub payload: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub title: String,
     pub url: String,
@@ -88,6 +92,21 @@ impl Reply {
     pub fn with_link(mut self, title: impl Into<String>, url: impl Into<String>) -> Self {
         self.links.push(Link { title: title.into(), url: url.into() });
         self
+    }
+
+    /// The message as recorded: its text, and its buttons and links as JSON (for the web
+    /// chat, which shows them again after a redirect).
+    pub fn as_message(&self) -> NewMessage {
+        let extras = (!self.buttons.is_empty() || !self.links.is_empty())
+            .then(|| serde_json::json!({"buttons": self.buttons, "links": self.links}).to_string());
+        NewMessage { author: "talas".into(), body: self.text.clone(), extras }
+    }
+
+    /// A recorded message again, with the buttons and links its `extras` kept.
+    pub fn recorded(body: &str, extras: Option<&str>) -> Self {
+        let mut reply = extras.and_then(|e| serde_json::from_str::<Self>(e).ok()).unwrap_or_else(|| Self::text(""));
+        reply.text = body.to_string();
+        reply
     }
 }
 
@@ -233,8 +252,8 @@ pub async fn converse(
     } else {
         dialogue::respond(&mut ctx, &mut dialogue, inbound).await?
     };
-    let mut messages = vec![("person".to_string(), record)];
-    messages.extend(replies.iter().map(|r| ("talas".to_string(), r.text.clone())));
+    let mut messages = vec![NewMessage::text("person", record)];
+    messages.extend(replies.iter().map(Reply::as_message));
     let turn = Turn {
         channel: channel.to_string(),
         sender: sender.to_string(),
@@ -256,6 +275,19 @@ pub async fn converse(
 pub fn outbound_for(channel: &str, address: Option<&str>, replies: &[Reply], lang: Lang) -> Vec<(String, String)> {
     match address {
         Some(address) => outbound_to(channel, None, address, replies, lang),
+        None => Vec::new(),
+    }
+}
+
+/// The outbox rows that deliver `replies` into a stored conversation (officers' replies,
+/// notices from the account page): with the person's key, so no look-up by address.
+pub fn outbound_into(
+    conversation: &store::assistant::Conversation,
+    replies: &[Reply],
+    lang: Lang,
+) -> Vec<(String, String)> {
+    match conversation.address.as_deref() {
+        Some(address) => outbound_to(&conversation.channel, Some(&conversation.sender), address, replies, lang),
         None => Vec::new(),
     }
 }
