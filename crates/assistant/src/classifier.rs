@@ -72,7 +72,7 @@ fn group_weight(feature: &str) -> f32 {
         Some(b'b') => 1.5,
         Some(b'e') => 3.0,
         Some(b'k') => 1.5,
-        _ => 0.5,
+        _ => 0.3,
     }
 }
 
@@ -82,13 +82,14 @@ fn vectorize(raw: HashMap<String, f32>, index: impl Fn(&str) -> Option<usize>) -
         .into_iter()
         .filter_map(|(f, count)| index(&f).map(|i| (i, (1.0 + count.ln()) * group_weight(&f))))
         .collect();
+    // Sorted first: a sum in hash order would differ in its last bits from run to run.
+    v.sort_unstable_by_key(|(i, _)| *i);
     let norm = v.iter().map(|(_, x)| x * x).sum::<f32>().sqrt();
     if norm > 0.0 {
         for (_, x) in &mut v {
             *x /= norm;
         }
     }
-    v.sort_unstable_by_key(|(i, _)| *i);
     v
 }
 

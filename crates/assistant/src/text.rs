@@ -108,7 +108,7 @@ pub fn features(text: &str) -> HashMap<String, f32> {
     }
     for word in &words {
         let padded: Vec<char> = format!("_{word}_").chars().collect();
-        for n in 3..=5 {
+        for n in 2..=5 {
             for gram in padded.windows(n) {
                 add(format!("c:{}", gram.iter().collect::<String>()));
             }
