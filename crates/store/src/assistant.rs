@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 
 use crate::batch::{Job, fail_all};
-use crate::rows::{Columns, from_ts, new_id, ts};
+use crate::rows::{Columns, from_ts, new_id, placeholders, ts, value_rows};
 use crate::{Store, StoreError};
 
 mod office;
@@ -232,8 +232,7 @@ impl Store {
             if codes.is_empty() {
                 return Ok(Vec::new());
             }
-            let params: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
-            sql.push_str(&format!(" AND a.code IN ({})", params.join(", ")));
+            sql.push_str(&format!(" AND a.code IN ({})", placeholders(1, codes.len())));
         }
         sql.push_str(" ORDER BY c.handover_at, c.id LIMIT 200");
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -336,13 +335,6 @@ async fn write_turns(store: Store, batch: Vec<Job<Turn, ()>>) {
     }
 }
 
-fn placeholders(rows: usize, per_row: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", (1..=per_row).map(|c| format!("${}", r * per_row + c)).collect::<Vec<_>>().join(", ")))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError> {
     let now = Utc::now();
     // One upsert per conversation per batch (a statement may not touch a row twice): the
@@ -361,7 +353,7 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
          address = COALESCE(excluded.address, conversations.address), \
          last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), \
          updated_at = excluded.updated_at",
-        placeholders(last.len(), 8)
+        value_rows(last.len(), 8)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for t in &last {
@@ -419,7 +411,7 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
     for chunk in messages.chunks(1000) {
         let sql = format!(
             "INSERT INTO conversation_messages (id, channel, sender, at, author, body, extras) VALUES {}",
-            placeholders(chunk.len(), 7)
+            value_rows(chunk.len(), 7)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (t, m) in chunk {
@@ -438,7 +430,7 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
     for chunk in outbound.chunks(1000) {
         let sql = format!(
             "INSERT INTO outbox (id, kind, payload, created_at, next_attempt_at) VALUES {}",
-            placeholders(chunk.len(), 5)
+            value_rows(chunk.len(), 5)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (kind, payload) in chunk {

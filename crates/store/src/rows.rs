@@ -16,6 +16,16 @@ pub(crate) fn from_ts(secs: i64) -> Result<DateTime<Utc>, StoreError> {
     DateTime::from_timestamp(secs, 0).ok_or_else(|| corrupt("timestamp", secs))
 }
 
+/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `($1, …, $k), ($k+1, …), …` for a multi-row `VALUES` of `rows` rows of `per_row` values.
+pub(crate) fn value_rows(rows: usize, per_row: usize) -> String {
+    (0..rows).map(|r| format!("({})", placeholders(r * per_row + 1, per_row))).collect::<Vec<_>>().join(", ")
+}
+
 pub(crate) fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{COLUMNS, ChatMessage, Conversation, NewMessage, chat_message, conversation};
-use crate::rows::{Columns, new_id, ts};
+use crate::rows::{Columns, new_id, placeholders, ts};
 use crate::{Store, StoreError};
 
 /// What a message posted from outside a turn requires of its conversation, and changes.
@@ -38,10 +38,7 @@ pub struct Post {
 fn agency_filter(agencies: Option<&[String]>, first: usize) -> String {
     match agencies {
         None => String::new(),
-        Some(codes) => {
-            let params: Vec<String> = (first..first + codes.len()).map(|i| format!("${i}")).collect();
-            format!(" AND a.code IN ({})", params.join(", "))
-        }
+        Some(codes) => format!(" AND a.code IN ({})", placeholders(first, codes.len())),
     }
 }
 
@@ -70,13 +67,13 @@ impl Store {
         if conversation_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let params: Vec<String> = (1..=conversation_ids.len()).map(|i| format!("${i}")).collect();
+        let params = placeholders(1, conversation_ids.len());
         let sql = format!(
             "SELECT c.id AS conversation_id, m.id, m.at, m.author, m.body, m.extras FROM conversations c \
              JOIN conversation_messages m ON m.channel = c.channel AND m.sender = c.sender \
              WHERE c.id IN ({}) AND m.id = (SELECT l.id FROM conversation_messages l \
              WHERE l.channel = c.channel AND l.sender = c.sender ORDER BY l.at DESC, l.id DESC LIMIT 1)",
-            params.join(", ")
+            params
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for id in conversation_ids {

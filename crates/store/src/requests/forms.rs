@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use domain::request::form::editor::revision;
 use serde_json::json;
 
-use super::office::placeholders;
 use crate::audit::{Change, append};
-use crate::rows::{Columns, from_ts, ts};
+use crate::rows::{Columns, from_ts, placeholders, ts};
 use crate::{Store, StoreError};
 
 /// A service's form as its editor opens it.

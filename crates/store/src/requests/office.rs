@@ -7,13 +7,8 @@ use chrono::{DateTime, Utc};
 
 use super::read::{COLUMNS, FROM, HISTORY_COLUMNS, with_history};
 use super::{RequestEvent, RequestRecord};
-use crate::rows::{Columns, from_ts, new_id, ts};
+use crate::rows::{Columns, from_ts, new_id, placeholders, ts};
 use crate::{Store, StoreError};
-
-/// `$from, $from+1, …` for an `IN (…)` list of `n` values.
-pub(super) fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 /// Why an assignment was not recorded.
 #[derive(Debug, thiserror::Error)]

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use super::RequestRecord;
 use super::read::{COLUMNS, FROM, record};
 use crate::connect::WriteTx;
-use crate::rows::{Columns, from_ts, ts};
+use crate::rows::{Columns, from_ts, placeholders, ts, value_rows};
 use crate::{Store, StoreError};
 
 /// Where and what a report is about, as its application sent it (checked by the caller).
@@ -91,17 +91,11 @@ fn report(row: &AnyRow) -> Result<Option<Report>, StoreError> {
     }))
 }
 
-/// `$first, $first+1, …` for `n` values.
-fn params(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 pub(super) async fn insert(tx: &mut WriteTx, reports: &[(&Report, &String)]) -> Result<(), StoreError> {
-    let rows: Vec<String> = (0..reports.len()).map(|i| format!("({})", params(i * 11 + 1, 11))).collect();
     let sql = format!(
         "INSERT INTO request_reports (request_id, api_key_id, description, lat, long, address, address_id, zipcode, \
          media_url, device_id, account_id) VALUES {}",
-        rows.join(", ")
+        value_rows(reports.len(), 11)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (r, id) in reports {
@@ -129,12 +123,12 @@ impl Store {
             return Ok(Vec::new());
         }
         let mut binds: Vec<String> = q.service_codes.clone();
-        let mut clauses = vec![format!("s.code IN ({})", params(1, q.service_codes.len()))];
+        let mut clauses = vec![format!("s.code IN ({})", placeholders(1, q.service_codes.len()))];
         let mut times = Vec::new();
         match &q.tracking_codes {
             Some(codes) if codes.is_empty() => return Ok(Vec::new()),
             Some(codes) => {
-                clauses.push(format!("r.tracking_code IN ({})", params(binds.len() + 1, codes.len())));
+                clauses.push(format!("r.tracking_code IN ({})", placeholders(binds.len() + 1, codes.len())));
                 binds.extend(codes.iter().cloned());
             }
             None => {
@@ -145,7 +139,7 @@ impl Store {
                 ));
                 times = vec![ts(q.from), ts(q.to)];
                 if !q.statuses.is_empty() {
-                    clauses.push(format!("r.status IN ({})", params(binds.len() + 3, q.statuses.len())));
+                    clauses.push(format!("r.status IN ({})", placeholders(binds.len() + 3, q.statuses.len())));
                 }
             }
         }
@@ -198,7 +192,7 @@ impl Store {
              FROM request_events e JOIN requests r ON r.id = e.request_id JOIN services s ON s.id = r.service_id \
              LEFT JOIN request_reports x ON x.request_id = r.id WHERE s.code IN ({}) AND e.internal = 0 AND e.at >= ${} AND e.at <= ${} \
              ORDER BY e.at, e.id LIMIT ${} OFFSET ${}",
-            params(1, n),
+            placeholders(1, n),
             n + 1,
             n + 2,
             n + 3,
