@@ -295,7 +295,10 @@ async fn about_service(
             };
             let buttons = several
                 .iter()
-                .map(|c| super::Button { title: title(&c.name), payload: format!("svc:{}", c.code) })
+                .map(|c| super::Button {
+                    title: super::channels::whatsapp::title(&c.name),
+                    payload: format!("svc:{}", c.code),
+                })
                 .collect();
             let mut text = t.get("talas-which-service");
             for (i, c) in several.iter().enumerate() {
@@ -305,15 +308,6 @@ async fn about_service(
         }
     };
     perform(ctx, st, intent, &code, Some(text)).await
-}
-
-/// A button title of at most 20 characters.
-fn title(name: &str) -> String {
-    if name.chars().count() <= 20 {
-        name.to_string()
-    } else {
-        format!("{}…", name.chars().take(19).collect::<String>())
-    }
 }
 
 async fn perform(
@@ -433,7 +427,10 @@ async fn complaint(ctx: &mut Ctx<'_>, st: &mut DialogueState, text: &str) -> Res
             st.draft = prefill.map(str::to_string);
             let buttons = several
                 .iter()
-                .map(|c| super::Button { title: title(&c.name), payload: format!("svc:{}", c.code) })
+                .map(|c| super::Button {
+                    title: super::channels::whatsapp::title(&c.name),
+                    payload: format!("svc:{}", c.code),
+                })
                 .collect();
             let mut text = t.get("talas-complaint-which");
             for (i, c) in several.iter().enumerate() {

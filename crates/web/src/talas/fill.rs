@@ -162,7 +162,10 @@ fn question(ctx: &Ctx<'_>, step: &Step) -> Reply {
                 .options
                 .iter()
                 .enumerate()
-                .map(|(i, o)| super::Button { title: short(o), payload: format!("opt:{}", i + 1) })
+                .map(|(i, o)| super::Button {
+                    title: super::channels::whatsapp::title(o),
+                    payload: format!("opt:{}", i + 1),
+                })
                 .collect();
         }
         FieldKind::Choice | FieldKind::Choices => {
@@ -186,15 +189,6 @@ fn question(ctx: &Ctx<'_>, step: &Step) -> Reply {
         buttons.push(button(ctx, "talas-btn-cancel", "batal"));
     }
     Reply::text(text).with_buttons(buttons)
-}
-
-/// A button title of at most 20 characters (WhatsApp's limit).
-fn short(text: &str) -> String {
-    if text.chars().count() <= 20 {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(19).collect::<String>())
-    }
 }
 
 fn summary(ctx: &Ctx<'_>, target: &Applicable, answers: &BTreeMap<String, Vec<String>>, guest: &Guest) -> Reply {

@@ -314,8 +314,9 @@ pub async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: By
     Ok(StatusCode::OK.into_response())
 }
 
-/// A button title WhatsApp takes: at most 20 characters.
-fn title(text: &str) -> String {
+/// A button title WhatsApp takes: at most 20 characters (Talas makes its titles with this
+/// too, so they reach every channel whole).
+pub fn title(text: &str) -> String {
     let text = text.trim();
     if text.chars().count() <= MAX_BUTTON_TITLE {
         text.to_string()
