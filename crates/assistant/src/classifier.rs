@@ -62,6 +62,9 @@ pub struct Prediction {
     pub confidence: f32,
     /// Every intent with its probability, most likely first.
     pub ranked: Vec<(Intent, f32)>,
+    /// How much of the message the model has seen before: whether any of its words is
+    /// known, and the share of its character n-grams that are. Gibberish scores low on both.
+    pub familiarity: (bool, f32),
 }
 
 /// How much each kind of feature counts before the vector is normalized: whole words and
@@ -165,7 +168,9 @@ impl Classifier {
 
     /// The intents of a message, most likely first.
     pub fn predict(&self, text: &str) -> Prediction {
-        let x = vectorize(features(text), |name| self.vocabulary.get(name).copied());
+        let raw = features(text);
+        let familiarity = self.familiarity(&raw);
+        let x = vectorize(raw, |name| self.vocabulary.get(name).copied());
         let width = self.vocabulary.len();
         let mut scores: Vec<f32> = (0..Intent::ALL.len())
             .map(|c| {
@@ -177,13 +182,10 @@ impl Classifier {
         let mut ranked: Vec<(Intent, f32)> = Intent::ALL.iter().copied().zip(scores).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (intent, confidence) = ranked[0];
-        Prediction { intent, confidence, ranked }
+        Prediction { intent, confidence, ranked, familiarity }
     }
 
-    /// How much of a message the model has seen before: whether any of its words is known,
-    /// and the share of its character n-grams that are. Gibberish scores low on both.
-    pub fn familiarity(&self, text: &str) -> (bool, f32) {
-        let f = features(text);
+    fn familiarity(&self, f: &HashMap<String, f32>) -> (bool, f32) {
         let known_word = f.keys().any(|k| k.starts_with("w:") && self.vocabulary.contains_key(k));
         let grams: Vec<&String> = f.keys().filter(|k| k.starts_with("c:")).collect();
         let known = grams.iter().filter(|k| self.vocabulary.contains_key(**k)).count();

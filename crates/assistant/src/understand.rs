@@ -46,7 +46,7 @@ pub fn understand_with(model: &Classifier, text: &str, today: NaiveDate) -> Unde
     let entities = extract(text, today);
     let (mut intent, mut confidence) = (prediction.intent, prediction.confidence);
     // Words never seen and letters in unfamiliar runs: not understood, whatever scored best.
-    let (known_word, share) = model.familiarity(text);
+    let (known_word, share) = prediction.familiarity;
     if !known_word && share < 0.6 {
         confidence = confidence.min(CONFIDENCE_THRESHOLD / 2.0);
     }
