@@ -280,10 +280,14 @@ pub async fn one(State(state): State<AppState>, Path(file): Path<String>, RawQue
         // A mistyped code cannot name a request: not found, with what is wrong with it.
         let code =
             TrackingCode::parse(id).map_err(|e| Failure::not_found(format!("service_request_id '{id}': {e}")))?;
-        let all: Vec<String> = offered_all(&state).await?.iter().map(|o| o.code().to_string()).collect();
+        // One request: its own service is checked, not the whole offered list built.
+        let not_found = || Failure::not_found(format!("service_request_id '{id}' tidak ditemukan"));
+        let record =
+            state.store.request_by_code(code.as_str()).await.map_err(|e| internal(&e))?.ok_or_else(not_found)?;
+        offered_one(&state, &record.service_code).await.map_err(|_| not_found())?;
         let now = Utc::now();
         let query = ReportQuery {
-            service_codes: all,
+            service_codes: vec![record.service_code],
             tracking_codes: Some(vec![code.as_str().to_string()]),
             from: now,
             to: now,
@@ -293,7 +297,7 @@ pub async fn one(State(state): State<AppState>, Path(file): Path<String>, RawQue
         };
         let rows = state.store.report_rows(&query).await.map_err(|e| internal(&e))?;
         if rows.is_empty() {
-            return Err(Failure::not_found(format!("service_request_id '{id}' tidak ditemukan")));
+            return Err(not_found());
         }
         Ok(rows)
     };
