@@ -8,24 +8,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 N=${1:-2000}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-drain.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(free_port); AGENCY_PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-export RUST_LOG=warn SATUPINTU_DELIVERY_RETRY_BASE_MS=500
-ARGS=(--data-dir "$WORK/data")
-echo 'kata-sandi-uji' | "$BIN" user add --email warga@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
-"$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
-PIDS+=($!)
-wait_ready "$BASE"
-secret=$("$BIN" agency endpoint DISDUKCAPIL --url "http://127.0.0.1:$AGENCY_PORT/permohonan" --json "${ARGS[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-printf '{"fields":[{"key":"nama","label":"Nama","kind":"text","required":true}]}' >"$WORK/form.json"
-"$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
-cookie=$(session_cookie "$BASE" warga@contoh.id kata-sandi-uji)
+agency_scene drain 500
 python3 "$ROOT/bench/fake_agency.py" "$AGENCY_PORT" "$secret" "$WORK/agency.log" &
 PIDS+=($!)
 sleep 0.5

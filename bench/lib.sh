@@ -39,3 +39,30 @@ wrk_table() {
     printf '%-34s %10.0f %10s %8s %9.0f%%\n' "$name" "$rps" "$p99" "$errors" "$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {print 100*a/b}')"
   done
 }
+
+# The scene of the delivery scripts: a release build, a demo server in a temporary folder
+# with a signed-in resident, KTP-EL in `api` mode delivering to AGENCY_PORT (a stand-in the
+# caller starts with `fake_agency.py`), retries from RETRY_MS. Sets BIN, WORK, PIDS (killed
+# on exit), PORT, AGENCY_PORT, BASE, ARGS, secret and cookie.
+#   agency_scene NAME RETRY_MS
+agency_scene() {
+  export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
+  cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
+  BIN="$CARGO_TARGET_DIR/release/satupintu"
+  WORK=$(mktemp -d "/tmp/satupintu-$1.XXXXXX")
+  PIDS=()
+  trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+  PORT=$(free_port); AGENCY_PORT=$(free_port)
+  BASE="http://127.0.0.1:$PORT"
+  export RUST_LOG=warn SATUPINTU_DELIVERY_RETRY_BASE_MS=$2
+  ARGS=(--data-dir "$WORK/data")
+  echo 'kata-sandi-uji' | "$BIN" user add --email warga@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
+  "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
+  PIDS+=($!)
+  wait_ready "$BASE"
+  secret=$("$BIN" agency endpoint DISDUKCAPIL --url "http://127.0.0.1:$AGENCY_PORT/permohonan" --json "${ARGS[@]}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+  printf '{"fields":[{"key":"nama","label":"Nama","kind":"text","required":true}]}' >"$WORK/form.json"
+  "$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
+  cookie=$(session_cookie "$BASE" warga@contoh.id kata-sandi-uji)
+}
