@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod code;
+pub mod evaluation;
 pub mod identity;
 pub mod link;
 pub mod progress;
