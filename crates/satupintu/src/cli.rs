@@ -90,6 +90,14 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Evaluation frameworks (SPBE, Smart City, Pemerintah Digital): list, compute an index
+    /// from a file of levels, import a city's own framework, start a cycle.
+    Evaluation {
+        #[command(subcommand)]
+        what: EvaluationWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Talas, the assistant: measure how well it understands a labelled file.
     Assistant {
         #[command(subcommand)]
@@ -185,6 +193,42 @@ pub enum AssistantWhat {
     /// precision and recall, the confusion matrix, the service accuracy (against the catalog
     /// in the data folder) and the failures.
     Eval { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvaluationWhat {
+    /// List the frameworks (shipped and imported) with their ids.
+    Frameworks,
+    /// Compute an index from a CSV of levels and print it as JSON (index with 2 decimals,
+    /// the unrounded value, the predicate, every domain and aspect).
+    Compute {
+        /// A framework id from `frameworks`, or the path of a framework file (TOML).
+        #[arg(long)]
+        framework: String,
+        /// CSV with a header: `indicator,level` (an indicator by its number in the regulation
+        /// or its code) or, for Smart City, `dimension,score`. `;` as separator works too.
+        #[arg(long)]
+        levels: PathBuf,
+    },
+    /// Check a city's framework file (TOML) and keep it; a bad file lists every problem by line.
+    Import { file: PathBuf },
+    /// Start an evaluation cycle.
+    Cycle {
+        /// Short name for URLs and commands, e.g. `smart-city-2024-tahap-2`.
+        #[arg(long)]
+        slug: String,
+        /// e.g. "Evaluasi Smart City 2024 — Tahap II".
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        framework: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Outbox { db, .. }
         | Command::Apikey { db, .. }
         | Command::Assistant { db, .. }
+        | Command::Evaluation { db, .. }
         | Command::Audit { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
@@ -106,6 +107,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Outbox { what, .. } => rt.block_on(crate::delivery_cli::outbox(&settings, what)),
         Command::Apikey { what, .. } => rt.block_on(crate::apikey_cli::run(&settings, what)),
         Command::Assistant { what, .. } => rt.block_on(crate::assistant_cli::run(&settings, what)),
+        Command::Evaluation { what, .. } => rt.block_on(crate::evaluation_cli::run(&settings, what)),
         Command::Audit { what: AuditWhat::Verify, .. } => rt.block_on(audit_verify(&settings)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;

@@ -14,6 +14,7 @@ mod batch;
 mod catalog;
 mod connect;
 mod error;
+pub mod evaluation;
 mod import;
 mod meta;
 mod migrate;

@@ -24,6 +24,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (12, "open311", include_str!("../migrations/0012_open311.sql")),
     (13, "assistant", include_str!("../migrations/0013_assistant.sql")),
     (14, "talas_extras", include_str!("../migrations/0014_talas_extras.sql")),
+    (15, "evaluation", include_str!("../migrations/0015_evaluation.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

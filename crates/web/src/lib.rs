@@ -12,6 +12,7 @@ pub mod auth;
 pub mod catalog;
 mod cookies;
 mod error;
+pub mod evaluation;
 pub mod feed;
 pub mod hooks;
 mod i18n;
