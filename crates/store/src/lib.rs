@@ -16,6 +16,7 @@ mod connect;
 mod error;
 mod import;
 mod meta;
+pub mod metrics;
 mod migrate;
 pub mod oidc;
 pub mod outbox;
@@ -32,4 +33,5 @@ pub use catalog::{
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use import::{ImportOutcome, ImportRejected};
+pub use metrics::MetricScopeQuery;
 pub use search::{IndexedService, QueryStats, SearchCounts, SynonymRow};
