@@ -17,6 +17,7 @@ mod error;
 pub mod evaluation;
 mod import;
 mod meta;
+pub mod metrics;
 mod migrate;
 pub mod oidc;
 pub mod outbox;
@@ -33,4 +34,5 @@ pub use catalog::{
 pub use connect::{Backend, Store};
 pub use error::StoreError;
 pub use import::{ImportOutcome, ImportRejected};
+pub use metrics::MetricScopeQuery;
 pub use search::{IndexedService, QueryStats, SearchCounts, SynonymRow};

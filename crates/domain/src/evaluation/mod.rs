@@ -2,12 +2,14 @@
 //!
 //! Frameworks are data ([`file`]), indexes are exact ([`index`], [`Exact`]), and the what-if
 //! planner ([`planner`]) tells a team where one more level counts most. The review workflow's
-//! rules (who may set which level, the order of the stages) live in [`review`].
+//! rules (who may set which level, the order of the stages) live in [`review`]; the figures
+//! the platform generates about itself, as evidence, in [`metrics`].
 
 mod exact;
 pub mod file;
 mod framework;
 pub mod index;
+pub mod metrics;
 pub mod planner;
 pub mod review;
 

@@ -27,6 +27,7 @@ mod oidc;
 mod oidc_admin;
 mod oidc_errors;
 mod open311;
+mod platform_metrics;
 mod requests_api;
 mod requests_pages;
 mod requests_store;

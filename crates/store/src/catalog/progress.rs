@@ -5,8 +5,12 @@ use domain::{IntegrationStatus, Progress, ProgressPoint, progress_over_time};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, Row};
 
+use crate::metrics::ScopeFilter;
 use crate::rows::Columns;
 use crate::{Store, StoreError};
+
+/// One entry of the integration history: application, when, new status.
+pub(crate) type StatusRow = (String, DateTime<Utc>, IntegrationStatus);
 
 /// One agency's (or category's) share of the programme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,13 +73,26 @@ impl Store {
 
     /// Month-by-month progress replayed from the status history, up to `until`.
     pub async fn progress_history(&self, until: DateTime<Utc>) -> Result<Vec<ProgressPoint>, StoreError> {
-        let rows = sqlx::query("SELECT service_id, changed_at, to_status FROM service_status_changes")
-            .fetch_all(&self.pool)
-            .await?;
-        let changes = rows
-            .iter()
-            .map(|r| Ok((r.try_get::<String, _>("service_id")?, r.time("changed_at")?, r.status("to_status")?)))
-            .collect::<Result<Vec<(String, DateTime<Utc>, IntegrationStatus)>, StoreError>>()?;
+        let changes = self.status_changes(&ScopeFilter::City).await?;
         Ok(progress_over_time(&changes, until))
+    }
+
+    /// The status history of the applications in a scope, for replaying: an agency's are
+    /// the services it owns now (a service moved between agencies takes its history along).
+    pub(crate) async fn status_changes(&self, scope: &ScopeFilter) -> Result<Vec<StatusRow>, StoreError> {
+        let sql = format!(
+            "SELECT c.service_id, c.changed_at, c.to_status FROM service_status_changes c \
+             JOIN services s ON s.id = c.service_id{}",
+            scope.clause("s.agency_id", "s.id", 1)
+        );
+        let query = sqlx::query(AssertSqlSafe(sql));
+        let query = match scope.id() {
+            Some(id) => query.bind(id),
+            None => query,
+        };
+        let rows = query.fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<String, _>("service_id")?, r.time("changed_at")?, r.status("to_status")?)))
+            .collect()
     }
 }

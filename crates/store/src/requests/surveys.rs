@@ -1,7 +1,10 @@
 //! Satisfaction survey answers and their totals (the IKM is computed from these exactly).
 
 use chrono::{DateTime, Utc};
+use domain::request::Ikm;
 
+use crate::error::corrupt;
+use crate::metrics::ScopeFilter;
 use crate::rows::{Columns, ts};
 use crate::{Store, StoreError};
 
@@ -88,6 +91,31 @@ impl Store {
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
         let agencies = rows.iter().map(|r| totals(r, r.text("code")?, r.text("name")?)).collect::<Result<_, _>>()?;
         Ok((city, services, agencies))
+    }
+
+    /// The index of the answers given in `[start, end)` (Unix seconds) within a scope;
+    /// `None` when nobody answered. Totals that no set of answers could give are corrupt.
+    pub(crate) async fn survey_ikm_between(
+        &self,
+        start: i64,
+        end: i64,
+        scope: &ScopeFilter,
+    ) -> Result<Option<Ikm>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMS} FROM survey_responses v WHERE v.created_at >= $1 AND v.created_at < $2{}",
+            scope.clause("v.agency_id", "v.service_id", 3)
+        );
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end);
+        let query = match scope.id() {
+            Some(id) => query.bind(id),
+            None => query,
+        };
+        let row = query.fetch_one(&self.pool).await?;
+        if row.count("n")? == 0 {
+            return Ok(None);
+        }
+        let sums = totals(&row, String::new(), String::new())?;
+        Ikm::from_totals(sums.respondents, sums.totals).map(Some).map_err(|e| corrupt("survey_responses", e))
     }
 
     /// Totals of one service, if anyone answered.
