@@ -80,7 +80,9 @@ pub(super) fn groups(groups: &[GroupScore]) -> Result<Option<Chart>, ReportError
         let root = SVGBackend::with_string(&mut svg, (frame.width, frame.height)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_error)?;
         let mut chart = plot(&root, frame, 0f64..groups.len() as f64, 0f64..5f64)?;
-        category_labels(&root, &chart, frame, codes.iter().enumerate().map(|(i, code)| (i as f64 + 0.5, code)))?;
+        let positions: Vec<(f64, &str)> =
+            codes.iter().enumerate().map(|(i, code)| (i as f64 + 0.5, code.as_str())).collect();
+        category_labels(&root, &chart, frame, &positions)?;
         let bar = |i: usize, left: f64, value: f64, color: RGBColor| {
             let x = i as f64 + left;
             Rectangle::new([(x, 0.0), (x + 0.38, value.clamp(0.0, 5.0))], color.filled())
@@ -154,7 +156,8 @@ fn lines(x_labels: &[String], series: &Lines, frame: Frame, with_legend: bool) -
         let root = SVGBackend::with_string(&mut svg, (frame.width, frame.height)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_error)?;
         let mut chart = plot(&root, frame, -0.5f64..shown.len() as f64 - 0.5, low..high)?;
-        category_labels(&root, &chart, frame, shown.iter().enumerate().map(|(i, x)| (i as f64, x)))?;
+        let positions: Vec<(f64, &str)> = shown.iter().enumerate().map(|(i, x)| (i as f64, x.as_str())).collect();
+        category_labels(&root, &chart, frame, &positions)?;
         let mut keys = Vec::new();
         for (s, (name, values)) in series.iter().enumerate() {
             let color = LINE_COLORS[s % LINE_COLORS.len()];
@@ -202,19 +205,26 @@ fn plot<'a>(
     Ok(chart)
 }
 
-/// Category names under the x axis, centred on their positions. plotters only labels
-/// numeric ticks, which fall between categories.
-fn category_labels<'a, 'l>(
+/// Category names under the x axis, centred on their positions (plotters only labels
+/// numeric ticks, which fall between categories). When they would overlap, only every
+/// n-th is shown: a year of monthly points stays readable.
+fn category_labels<'a>(
     root: &Root<'a>,
     chart: &Plot<'a>,
     frame: Frame,
-    labels: impl Iterator<Item = (f64, &'l String)>,
+    labels: &[(f64, &str)],
 ) -> Result<(), ReportError> {
     let style = TextStyle::from((FONT, frame.font).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
-    let bottom = chart.plotting_area().get_pixel_range().1.end;
-    for (x, text) in labels {
-        let (px, _) = chart.backend_coord(&(x, 0.0));
-        root.draw(&Text::new(text.as_str(), (px, bottom + 6), style.clone())).map_err(chart_error)?;
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let slot = f64::from((xs.end - xs.start).max(1)) / labels.len().max(1) as f64;
+    let mut widest = 0;
+    for (_, text) in labels {
+        widest = widest.max(root.estimate_text_size(text, &style).map_err(chart_error)?.0);
+    }
+    let step = ((f64::from(widest) + f64::from(frame.font)) / slot).ceil().max(1.0) as usize;
+    for (x, text) in labels.iter().step_by(step) {
+        let (px, _) = chart.backend_coord(&(*x, 0.0));
+        root.draw(&Text::new(*text, (px, ys.end + 6), style.clone())).map_err(chart_error)?;
     }
     Ok(())
 }
@@ -270,6 +280,17 @@ mod tests {
         };
         let chart = kpi(&tricky, "/k.svg").ok().flatten().map(|c| c.svg).unwrap_or_default();
         assert!(chart.contains("Jan &lt;1&gt;") && chart.contains("Feb &amp; Mar"), "{chart}");
+    }
+
+    #[test]
+    fn crowded_axis_labels_are_thinned() {
+        let points =
+            (1..=36).map(|i| KpiPoint { date: format!("Bulan ke-{i}"), value: f64::from(i), text: String::new() });
+        let crowded = Kpi { points: points.collect(), ..Kpi::default() };
+        let svg = kpi(&crowded, "/k.svg").ok().flatten().map(|c| c.svg).unwrap_or_default();
+        let shown = svg.matches("Bulan ke-").count();
+        assert!(shown > 3 && shown < 36, "{shown} labels");
+        assert!(svg.contains("Bulan ke-1\n"), "the first label is always shown");
     }
 
     #[test]
