@@ -98,6 +98,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Reports: an evaluation cycle's PDF for the assessors.
+    Report {
+        #[command(subcommand)]
+        what: ReportWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Talas, the assistant: measure how well it understands a labelled file.
     Assistant {
         #[command(subcommand)]
@@ -228,6 +235,18 @@ pub enum EvaluationWhat {
         /// Last day, YYYY-MM-DD.
         #[arg(long)]
         to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportWhat {
+    /// Typeset a cycle's report (cover, index, charts, indicators, innovations with KPIs and
+    /// evidence, generated metrics, open evidence requests) as a PDF.
+    Evaluation {
+        /// The cycle's short name (as in /evaluasi/NAME).
+        cycle: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

@@ -70,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Apikey { db, .. }
         | Command::Assistant { db, .. }
         | Command::Evaluation { db, .. }
+        | Command::Report { db, .. }
         | Command::Audit { db, .. } => db.clone(),
         Command::Demo { .. } => DbArgs::default(),
     };
@@ -108,6 +109,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apikey { what, .. } => rt.block_on(crate::apikey_cli::run(&settings, what)),
         Command::Assistant { what, .. } => rt.block_on(crate::assistant_cli::run(&settings, what)),
         Command::Evaluation { what, .. } => rt.block_on(crate::evaluation_cli::run(&settings, what)),
+        Command::Report { what, .. } => rt.block_on(crate::evaluation_cli::report(&settings, what)),
         Command::Audit { what: AuditWhat::Verify, .. } => rt.block_on(audit_verify(&settings)),
         Command::Demo { what: DemoWhat::Generate { services, file } } => {
             crate::generate::generate(services, &file)?;

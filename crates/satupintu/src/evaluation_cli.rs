@@ -14,7 +14,7 @@ use store::evaluation::NewCycle;
 use web::evaluation::registry;
 
 use crate::app;
-use crate::cli::EvaluationWhat;
+use crate::cli::{EvaluationWhat, ReportWhat};
 use crate::config::Settings;
 
 pub async fn run(settings: &Settings, what: EvaluationWhat) -> anyhow::Result<ExitCode> {
@@ -105,6 +105,25 @@ pub async fn run(settings: &Settings, what: EvaluationWhat) -> anyhow::Result<Ex
     };
     store.close().await;
     result
+}
+
+/// `satupintu report evaluation CYCLE --out FILE.pdf`.
+pub async fn report(settings: &Settings, what: ReportWhat) -> anyhow::Result<ExitCode> {
+    let ReportWhat::Evaluation { cycle, out } = what;
+    let store = app::open_store(settings).await?;
+    let Some(data) = web::evaluation::cycle::CycleData::load(&store, &cycle).await? else {
+        eprintln!("tidak ada siklus {cycle} (lihat /evaluasi)");
+        store.close().await;
+        return Ok(ExitCode::FAILURE);
+    };
+    let report =
+        web::evaluation::export::report(&store, &data, &settings.city_name, &settings.public_url, web::Lang::Id)
+            .await?;
+    store.close().await;
+    let pdf = report::render_pdf(&report)?;
+    std::fs::write(&out, &pdf)?;
+    println!("{} ({} KB) ditulis", out.display(), pdf.len() / 1024);
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A framework by id, or read from a file path.

@@ -18,6 +18,7 @@ mod channels;
 mod dead_letters;
 mod delivery;
 mod email_links;
+mod evaluation;
 mod form_editor;
 mod helpers;
 mod http_api;

@@ -6,7 +6,7 @@ use crate::helpers::{TestApp, client};
 use crate::on_both_backends;
 use crate::requests_api::{app_with_forms, sign_up};
 
-enum Part<'a> {
+pub(crate) enum Part<'a> {
     Text(&'a str, &'a str),
     File(&'a str, &'a str, &'a [u8]),
 }
@@ -38,7 +38,12 @@ fn multipart(parts: &[Part]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_form(app: &TestApp, path: &str, parts: &[Part<'_>], cookie: Option<&str>) -> (u16, String, String) {
+pub(crate) async fn post_form(
+    app: &TestApp,
+    path: &str,
+    parts: &[Part<'_>],
+    cookie: Option<&str>,
+) -> (u16, String, String) {
     let (content_type, body) = multipart(parts);
     let mut request = client().post(app.url(path)).header("content-type", content_type).body(body);
     if let Some(cookie) = cookie {

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 
 use super::audited;
+use crate::connect::WriteTx;
 use crate::rows::{Columns, from_ts, new_id, ts};
 use crate::{Store, StoreError};
 
@@ -69,30 +70,63 @@ impl Store {
         actor: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        let change = (indicator.to_owned(), level.to_owned(), note.to_owned());
+        self.set_levels(cycle_id, stage, std::slice::from_ref(&change), actor, now).await
+    }
+
+    /// Records several levels of one stage at once, all or none (a sheet read back).
+    /// `levels` are `(indicator, level, note)`.
+    pub async fn set_levels(
+        &self,
+        cycle_id: &str,
+        stage: &str,
+        levels: &[(String, String, String)],
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        // Orders entries within one second; the clock's microseconds are enough between people.
-        let seq = now.timestamp_micros();
-        sqlx::query(
-            "INSERT INTO eval_levels (id, cycle_id, indicator, stage, level, note, user_id, at, seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(new_id())
-        .bind(cycle_id)
-        .bind(indicator)
-        .bind(stage)
-        .bind(level)
-        .bind(note)
-        .bind(actor)
-        .bind(ts(now))
-        .bind(seq)
-        .execute(&mut *tx)
-        .await?;
-        let after = serde_json::json!({ "cycle": cycle_id, "indicator": indicator, "stage": stage, "level": level });
-        audited(&mut tx, actor, "evaluation.level.set", indicator, after, now).await?;
+        for (n, (indicator, level, note)) in levels.iter().enumerate() {
+            // Orders entries within one second; the clock's microseconds are enough between people.
+            let seq = now.timestamp_micros() + i64::try_from(n).unwrap_or(0);
+            insert_level(&mut tx, cycle_id, indicator, stage, level, note, actor, now, seq).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
+}
 
+#[allow(clippy::too_many_arguments)]
+async fn insert_level(
+    tx: &mut WriteTx,
+    cycle_id: &str,
+    indicator: &str,
+    stage: &str,
+    level: &str,
+    note: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+    seq: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO eval_levels (id, cycle_id, indicator, stage, level, note, user_id, at, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(cycle_id)
+    .bind(indicator)
+    .bind(stage)
+    .bind(level)
+    .bind(note)
+    .bind(actor)
+    .bind(ts(now))
+    .bind(seq)
+    .execute(&mut **tx)
+    .await?;
+    let after = serde_json::json!({ "cycle": cycle_id, "indicator": indicator, "stage": stage, "level": level });
+    audited(tx, actor, "evaluation.level.set", indicator, after, now).await
+}
+
+impl Store {
     /// Every level of a cycle, oldest first: the current level of a stage is its last entry.
     pub async fn levels(&self, cycle_id: &str) -> Result<Vec<LevelEntry>, StoreError> {
         let rows = sqlx::query(

@@ -3,6 +3,7 @@
 //! `pages/eval_*.rs`; this module is what they, the exports and the command line share.
 
 pub mod cycle;
+pub mod export;
 pub mod registry;
 
 use domain::identity::Role;
@@ -43,6 +44,15 @@ pub async fn access(store: &Store, user: &User, cycle_id: &str) -> Result<Option
         _ if store.on_team(cycle_id, &user.id).await? => Some(Access::Team),
         _ => None,
     })
+}
+
+/// A day as people read it: "12 November 2024" (the month from the catalog).
+pub fn day(t: crate::i18n::Tr, iso: &str) -> String {
+    use chrono::Datelike;
+    match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => format!("{} {} {}", d.day(), t.get(&format!("month-{}", d.month())), d.year()),
+        Err(_) => iso.to_owned(),
+    }
 }
 
 /// A cycle's short name: lower-case letters, digits and dashes, 3–60 characters.

@@ -14,6 +14,14 @@ mod admin_service_form;
 mod admin_services;
 mod agencies;
 mod catalog;
+mod eval_cycles;
+mod eval_dashboard;
+mod eval_evidence;
+mod eval_exports;
+mod eval_indicator;
+mod eval_innovations;
+mod eval_metrics;
+mod eval_planner;
 mod form_editor;
 mod home;
 mod office;
@@ -46,6 +54,38 @@ use crate::i18n::{LANG_COOKIE, Lang};
 use crate::query::pairs;
 use crate::state::AppState;
 use crate::views::{Layout, Nav, PageCtx};
+
+/// The evaluation pages: the team's and assessors' work per cycle, the innovations registry,
+/// and the public dashboard.
+fn evaluation_routes() -> Router<AppState> {
+    use axum::routing::post;
+    let uploads = axum::extract::DefaultBodyLimit::max(2 * crate::attachments::MAX_FILE_BYTES);
+    Router::new()
+        .route("/indeks", get(eval_dashboard::page))
+        .route("/evaluasi", get(eval_cycles::home).post(eval_cycles::create))
+        .route("/evaluasi/{slug}", get(eval_cycles::show))
+        .route("/evaluasi/{slug}/tim", post(eval_cycles::team))
+        .route("/evaluasi/{slug}/terbitkan", post(eval_cycles::publish))
+        .route("/evaluasi/{slug}/rencana", get(eval_planner::page))
+        .route("/evaluasi/{slug}/laporan.pdf", get(eval_exports::report))
+        .route("/evaluasi/{slug}/lembar.xlsx", get(eval_exports::sheet))
+        .route("/evaluasi/{slug}/lembar", post(eval_exports::import_sheet).layer(uploads))
+        .route("/evaluasi/{slug}/indikator/{code}", get(eval_indicator::show))
+        .route("/evaluasi/{slug}/indikator/{code}/mandiri", post(eval_indicator::self_assess))
+        .route("/evaluasi/{slug}/indikator/{code}/asesor", post(eval_indicator::review))
+        .route("/evaluasi/{slug}/indikator/{code}/permintaan", post(eval_indicator::ask))
+        .route("/evaluasi/{slug}/indikator/{code}/permintaan/{id}/jawab", post(eval_indicator::answer))
+        .route("/evaluasi/{slug}/indikator/{code}/permintaan/{id}/tutup", post(eval_indicator::close))
+        .route("/evaluasi/{slug}/bukti", get(eval_evidence::list).post(eval_evidence::add).layer(uploads))
+        .route("/evaluasi/{slug}/bukti/metrik", post(eval_metrics::snapshot))
+        .route("/evaluasi/{slug}/bukti/{id}", get(eval_evidence::show))
+        .route("/evaluasi/{slug}/bukti/{id}/berkas", get(eval_evidence::file))
+        .route("/evaluasi/{slug}/bukti/{id}/tarik", post(eval_evidence::withdraw))
+        .route("/inovasi", get(eval_innovations::list).post(eval_innovations::create))
+        .route("/inovasi/{id}", get(eval_innovations::show).post(eval_innovations::edit))
+        .route("/inovasi/{id}/kpi", post(eval_innovations::add_kpi))
+        .route("/inovasi/{id}/kpi/{kpi}/ukur", post(eval_innovations::measure))
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -126,6 +166,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/ekspor", get(admin_import::export_catalog))
         .route("/admin/ekspor/opd", get(admin_import::export_agencies))
+        // Evaluation (SPBE, Smart City): cycles, indicators, evidence, review, reports.
+        .merge(evaluation_routes())
         // The agency back-office (operators, and admins for every agency).
         .route("/petugas", get(office::queue))
         .route("/petugas/massal", axum::routing::post(office_bulk::bulk))
