@@ -145,6 +145,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
     for (code, form) in forms()? {
         store.set_service_form(code.as_str(), &serde_json::to_string(&form)?, "demo", now).await?;
     }
+    crate::demo_evaluation::load(store, now).await?;
     store.set_meta(DEMO_MARKER, DEMO_NAME).await?;
     Ok(DemoOutcome::Loaded { agencies: agencies.len(), services: entries.len() })
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod delivery;
 mod delivery_cli;
 pub mod demo;
+mod demo_evaluation;
 mod evaluation_cli;
 mod form_cli;
 pub mod generate;

@@ -27,7 +27,7 @@ fn verify(db: &crate::helpers::TestDb) -> (bool, String, String) {
 on_both_backends!(changes_are_chained_and_tampering_is_found, |db| {
     let store = satupintu::app::open_store(&db.settings).await.unwrap();
     satupintu::demo::load(&store).await.unwrap();
-    // Loading the demo city records its sample forms; the people come after them.
+    // Loading the demo city records its sample forms and evaluation; the people come after them.
     let demo = store.audit_log().await.unwrap().0.len();
     for (i, email) in ["a@contoh.id", "b@contoh.id", "c@contoh.id"].iter().enumerate() {
         let user = NewUser {
@@ -44,7 +44,7 @@ on_both_backends!(changes_are_chained_and_tampering_is_found, |db| {
     store.set_role(&Email::parse("b@contoh.id").unwrap(), Role::Operator, &[code], "cli").await.unwrap();
     let (entries, head) = store.audit_log().await.unwrap();
     assert_eq!(entries.len(), demo + 4);
-    assert!(entries[..demo].iter().all(|e| e.action == "service.form"));
+    assert!(entries[..demo].iter().all(|e| e.action == "service.form" || e.action.starts_with("evaluation.")));
     let role = &entries[demo + 3];
     assert_eq!(role.action, "user.role");
     assert!(role.before.contains("\"warga\"") && role.after.contains("DISDUKCAPIL"));

@@ -323,6 +323,8 @@ struct AccountPage {
     is_admin: bool,
     /// Operators and admins work the agency back-office.
     is_staff: bool,
+    /// Admins, assessors and operators (who may be on an evaluation team) see the evaluation.
+    evaluates: bool,
     name: String,
     email: String,
     phone: String,
@@ -386,6 +388,7 @@ pub(super) async fn account_page_with_code(
         unverified: user.email.is_some() && !user.email_verified,
         is_admin: user.role == Role::Admin,
         is_staff: matches!(user.role, Role::Admin | Role::Operator),
+        evaluates: matches!(user.role, Role::Admin | Role::Operator | Role::Asesor),
         name: user.name.clone(),
         email: user.email.clone().unwrap_or_default(),
         phone: user.phone.clone().unwrap_or_default(),
