@@ -184,6 +184,15 @@ on_both_backends!(a_cycle_is_worked_reviewed_and_reported, |db| {
     let snapshot =
         [Part::Text("dari", "2025-01-01"), Part::Text("sampai", "2025-12-31"), Part::Text("indikator", "I42")];
     assert_eq!(post_form(&app, &format!("{base}/bukti/metrik"), &snapshot, Some(&team)).await.0, 303);
+    let scoped = [
+        Part::Text("dari", "2025-01-01"),
+        Part::Text("sampai", "2025-03-31"),
+        Part::Text("lingkup", "opd:DISDUKCAPIL"),
+    ];
+    assert_eq!(post_form(&app, &format!("{base}/bukti/metrik"), &scoped, Some(&team)).await.0, 303);
+    let unknown =
+        [Part::Text("dari", "2025-01-01"), Part::Text("sampai", "2025-03-31"), Part::Text("lingkup", "opd:TIDAK-ADA")];
+    assert_eq!(post_form(&app, &format!("{base}/bukti/metrik"), &unknown, Some(&team)).await.0, 400);
     let backwards = [Part::Text("dari", "2025-12-31"), Part::Text("sampai", "2025-01-01")];
     assert_eq!(post_form(&app, &format!("{base}/bukti/metrik"), &backwards, Some(&team)).await.0, 400);
     let (_, page) = html(&app, &format!("{base}/bukti"), &team).await;

@@ -1086,3 +1086,4 @@ eval-dashboard-title = Smart City and SPBE index
 eval-dashboard-lead = The latest evaluation results the city published, per framework, with the innovations running.
 eval-dashboard-none = No evaluation results have been published yet.
 eval-dashboard-pending = The index is not complete yet.
+eval-metric-scope-service = Application { $code }

@@ -1056,3 +1056,4 @@ eval-dashboard-title = Indeks Smart City dan SPBE
 eval-dashboard-lead = Hasil evaluasi terbaru yang diterbitkan kota, per kerangka, beserta inovasi yang berjalan.
 eval-dashboard-none = Belum ada hasil evaluasi yang diterbitkan.
 eval-dashboard-pending = Indeks belum lengkap.
+eval-metric-scope-service = Aplikasi { $code }

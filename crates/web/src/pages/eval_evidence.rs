@@ -116,6 +116,13 @@ async fn page(
     let agencies = state.store.list_agencies().await.map_err(|e| internal(ctx, e))?;
     let mut scopes = vec![(String::new(), t.get("eval-metric-scope-city"))];
     scopes.extend(agencies.iter().map(|a| (format!("opd:{}", a.agency.code.as_str()), a.agency.name.clone())));
+    // The applications the innovations consist of, so a snapshot can show one innovation's app.
+    let mut linked: Vec<&String> = innovations.iter().flat_map(|i| &i.services).collect();
+    linked.sort();
+    linked.dedup();
+    scopes.extend(
+        linked.into_iter().map(|code| (format!("layanan:{code}"), t.with("eval-metric-scope-service", "code", code))),
+    );
     let today = Utc::now().date_naive();
     let page = EvidencePage {
         l: ctx.layout(state, &t.get("eval-evidence-title"), Nav::None),
