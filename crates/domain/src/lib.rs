@@ -10,6 +10,7 @@ pub mod code;
 pub mod evaluation;
 pub mod identity;
 pub mod link;
+pub mod monitoring;
 pub mod progress;
 pub mod request;
 pub mod text;
