@@ -165,6 +165,8 @@ on_both_backends!(a_cycle_is_worked_reviewed_and_reported, |db| {
         Part::Text("tanggal", "2025-02-01"),
         Part::Text("indikator", "I1"),
         Part::Text("indikator", "11"),
+        // I1 again by its number: linked once, not refused.
+        Part::Text("indikator", "1"),
         Part::File("berkas", "perwali.pdf", TINY_PDF),
     ];
     assert_eq!(post_form(&app, &format!("{base}/bukti"), &file, Some(&team)).await.0, 303);

@@ -166,6 +166,20 @@ impl Store {
         Ok(items)
     }
 
+    /// How many evidence items support each indicator of a cycle, by indicator code. The
+    /// cycle overview shows only these counts; reading every item (hundreds in a real
+    /// cycle) would cost it most of its time.
+    pub async fn evidence_counts(&self, cycle_id: &str) -> Result<HashMap<String, usize>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT l.indicator, COUNT(*) AS n FROM evidence_indicators l JOIN evidence e ON e.id = l.evidence_id \
+             WHERE e.cycle_id = $1 GROUP BY l.indicator",
+        )
+        .bind(cycle_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((r.text("indicator")?, usize::try_from(r.int("n")?).unwrap_or(0)))).collect()
+    }
+
     /// One evidence item of a cycle.
     pub async fn evidence_item(&self, cycle_id: &str, id: &str) -> Result<Option<Evidence>, StoreError> {
         Ok(self.evidence(cycle_id).await?.into_iter().find(|e| e.id == id))

@@ -38,6 +38,18 @@ fn stage_index(stage: Stage) -> usize {
 impl CycleData {
     /// The cycle named by `slug`, or `None`.
     pub async fn load(store: &Store, slug: &str) -> Result<Option<Self>, RegistryError> {
+        let Some(mut data) = Self::load_without_evidence(store, slug).await? else {
+            return Ok(None);
+        };
+        data.evidence = store.evidence(&data.cycle.id).await?;
+        Ok(Some(data))
+    }
+
+    /// The cycle with its levels and requests but `evidence` left empty, for pages that
+    /// never list evidence: the public dashboard, and the overview (which counts it with
+    /// `Store::evidence_counts`). A real cycle's hundreds of items and their links took
+    /// most of those pages' time (bench/evaluation.sh).
+    pub async fn load_without_evidence(store: &Store, slug: &str) -> Result<Option<Self>, RegistryError> {
         let Some(cycle) = store.cycle(slug).await? else {
             return Ok(None);
         };
@@ -45,7 +57,6 @@ impl CycleData {
             .await?
             .ok_or_else(|| RegistryError::Broken(format!("kerangka {} tidak ada", cycle.framework_id)))?;
         let history = store.levels(&cycle.id).await?;
-        let evidence = store.evidence(&cycle.id).await?;
         let requests = store.evidence_requests(&cycle.id).await?;
         let mut current: Vec<[Option<Current>; 4]> = vec![Default::default(); framework.indicators.len()];
         for entry in &history {
@@ -57,7 +68,7 @@ impl CycleData {
             current[indicator][stage_index(stage)] =
                 Some(Current { level, note: entry.note.clone(), by: entry.user_name.clone(), at: entry.at });
         }
-        Ok(Some(Self { cycle, framework, history, current, evidence, requests }))
+        Ok(Some(Self { cycle, framework, history, current, evidence: Vec::new(), requests }))
     }
 
     /// The levels given at one stage.

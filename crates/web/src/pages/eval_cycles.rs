@@ -1,6 +1,8 @@
 //! `/evaluasi`: the evaluation cycles, one cycle's overview (index, domains, indicators,
 //! open evidence requests), its team and publishing.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -192,6 +194,27 @@ pub async fn load(
     slug: &str,
 ) -> Result<(CycleData, Access), PageError> {
     let data = CycleData::load(&state.store, slug).await.map_err(|e| internal(ctx, e))?;
+    allowed(state, ctx, user, data).await
+}
+
+/// `load` without the evidence, for the overview and the team and publish forms that
+/// answer with it: the overview shows only counts of evidence (`Store::evidence_counts`).
+async fn load_overview(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &store::User,
+    slug: &str,
+) -> Result<(CycleData, Access), PageError> {
+    let data = CycleData::load_without_evidence(&state.store, slug).await.map_err(|e| internal(ctx, e))?;
+    allowed(state, ctx, user, data).await
+}
+
+async fn allowed(
+    state: &AppState,
+    ctx: &PageCtx,
+    user: &store::User,
+    data: Option<CycleData>,
+) -> Result<(CycleData, Access), PageError> {
     let data = data.ok_or_else(|| PageError::not_found(ctx.lang))?;
     let access = access(&state.store, user, &data.cycle.id).await.map_err(|e| internal(ctx, e))?;
     Ok((data, access.ok_or_else(|| PageError::forbidden(ctx.lang))?))
@@ -297,7 +320,8 @@ fn group_lines(data: &CycleData, own: &IndexValues, review: &IndexValues) -> Vec
         .collect()
 }
 
-pub fn indicator_lines(t: Tr, data: &CycleData) -> Vec<IndicatorLine> {
+/// The indicators table; `evidence` counts items per indicator code.
+pub fn indicator_lines(t: Tr, data: &CycleData, evidence: &HashMap<String, usize>) -> Vec<IndicatorLine> {
     let framework = &data.framework;
     framework
         .indicators
@@ -313,7 +337,7 @@ pub fn indicator_lines(t: Tr, data: &CycleData) -> Vec<IndicatorLine> {
                 self_level: level_text(data, stages[0].as_ref().map(|c| c.level)),
                 assessor_level: level_text(data, review.map(|(_, c)| c.level)),
                 assessor_stage: review.map(|(s, _)| t.get(&format!("eval-stage-{}", s.as_str()))).unwrap_or_default(),
-                evidence: data.evidence_for(&indicator.code).count(),
+                evidence: evidence.get(&indicator.code).copied().unwrap_or(0),
                 open_requests: data.open_requests_for(&indicator.code).count(),
             }
         })
@@ -350,6 +374,7 @@ async fn cycle_page(
             answered: r.answered_at.is_some(),
         })
         .collect();
+    let evidence = state.store.evidence_counts(&data.cycle.id).await.map_err(|e| internal(ctx, e))?;
     let team = state
         .store
         .team(&data.cycle.id)
@@ -368,7 +393,7 @@ async fn cycle_page(
         published: data.cycle.published_at.is_some(),
         access,
         groups: group_lines(&data, &own, &review),
-        indicators: indicator_lines(t, &data),
+        indicators: indicator_lines(t, &data, &evidence),
         indicator_label: data.framework.indicator_label.clone(),
         indexes,
         requests,
@@ -387,7 +412,7 @@ pub async fn show(
     Path(slug): Path<String>,
     axum::extract::RawQuery(raw): axum::extract::RawQuery,
 ) -> Result<Response, PageError> {
-    let (data, access) = load(&state, &ctx, &user, &slug).await?;
+    let (data, access) = load_overview(&state, &ctx, &user, &slug).await?;
     let params = crate::query::pairs(raw.as_deref());
     let t = ctx.tr();
     let notice = match field(&params, "tersimpan") {
@@ -408,7 +433,7 @@ pub async fn team(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (data, access) = load(&state, &ctx, &user, &slug).await?;
+    let (data, access) = load_overview(&state, &ctx, &user, &slug).await?;
     if !access.is_admin() {
         return Err(PageError::forbidden(ctx.lang));
     }
@@ -454,7 +479,7 @@ pub async fn publish(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (data, access) = load(&state, &ctx, &user, &slug).await?;
+    let (data, access) = load_overview(&state, &ctx, &user, &slug).await?;
     if !access.is_admin() {
         return Err(PageError::forbidden(ctx.lang));
     }

@@ -96,7 +96,8 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Respons
     let t = ctx.tr();
     let mut indexes = Vec::new();
     for cycle in state.store.published_cycles().await.map_err(|e| internal(&ctx, e))? {
-        if let Some(data) = CycleData::load(&state.store, &cycle.slug).await.map_err(|e| internal(&ctx, e))? {
+        let data = CycleData::load_without_evidence(&state.store, &cycle.slug).await.map_err(|e| internal(&ctx, e))?;
+        if let Some(data) = data {
             indexes.push(published(t, &data));
         }
     }

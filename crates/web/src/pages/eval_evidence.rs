@@ -300,11 +300,14 @@ pub async fn add(
     if !errors.is_empty() {
         return page(&state, &ctx, &data, access, StatusCode::UNPROCESSABLE_ENTITY, typed, None, errors).await;
     }
-    let canonical: Vec<String> = typed
-        .indicators
-        .iter()
-        .filter_map(|c| data.framework.indicator(c).map(|i| data.framework.indicators[i].code.clone()))
-        .collect();
+    let mut canonical: Vec<String> = Vec::new();
+    for code in typed.indicators.iter().filter_map(|c| data.framework.indicator(c)) {
+        // "I1" and "1" name the same indicator; stored once (the link is unique).
+        let code = &data.framework.indicators[code].code;
+        if !canonical.contains(code) {
+            canonical.push(code.clone());
+        }
+    }
     let new = NewEvidence {
         cycle_id: data.cycle.id.clone(),
         kind: typed.kind.clone(),
