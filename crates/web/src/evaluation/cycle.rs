@@ -119,9 +119,4 @@ impl CycleData {
     pub fn open_requests(&self) -> impl Iterator<Item = &EvidenceRequest> {
         self.requests.iter().filter(|r| r.is_open())
     }
-
-    /// How many indicators have a self-assessed level.
-    pub fn self_assessed(&self) -> usize {
-        self.self_levels().iter().filter(|l| l.is_some()).count()
-    }
 }
