@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalog;
 pub mod code;
 pub mod evaluation;
+pub mod gateway_log;
 pub mod identity;
 pub mod link;
 pub mod monitoring;

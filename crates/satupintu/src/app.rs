@@ -66,6 +66,7 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         assistant_name: settings.assistant_name.clone(),
         telegram: channels.telegram.as_ref().map(|(hook, _)| hook.clone()),
         whatsapp: channels.whatsapp.as_ref().map(|(hook, _)| hook.clone()),
+        gateway: settings.gateway.to_web(),
     };
     match &settings.smtp_url {
         Some(url) => {

@@ -76,7 +76,14 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// API keys of the applications that file Open311 reports.
+    /// The API gateway (`/gw/{app}/…`): routes to `api`-mode applications, its access log.
+    Gateway {
+        #[command(subcommand)]
+        what: GatewayWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// API keys: applications that file Open311 reports, and gateway consumers.
     Apikey {
         #[command(subcommand)]
         what: ApikeyWhat,
@@ -251,12 +258,65 @@ pub enum ReportWhat {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum GatewayWhat {
+    /// Routes: which upstream an `api`-mode application is reached at.
+    Route {
+        #[command(subcommand)]
+        what: RouteWhat,
+    },
+    /// Check the access log's hash chain; reports the first broken link and exits non-zero.
+    VerifyLog,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RouteWhat {
+    /// Put an application (a catalog service in `api` mode) behind `/gw/CODE/`; prints the
+    /// secret that signs the identity headers it receives (once).
+    Add {
+        /// The service code.
+        code: String,
+        /// Base URL of the application's API, e.g. `http://10.1.2.3:8000/api`.
+        #[arg(long)]
+        upstream: String,
+        /// How long the application has to answer once it has the whole request.
+        #[arg(long, default_value_t = 30_000)]
+        timeout_ms: u64,
+        /// The largest request body passed on, in MiB.
+        #[arg(long, default_value_t = 10)]
+        max_body_mb: u64,
+        /// Print JSON (for scripts).
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the routes.
+    List,
+    /// Take an application off the gateway.
+    Remove { code: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ApikeyWhat {
     /// Make a key for an application and print it (it is shown only this once).
     Add {
         /// Who the key is for, e.g. "Aplikasi Lapor Bogor (Android)".
         #[arg(long)]
         name: String,
+        /// Gateway calls a minute (default: the gateway's `default_rate_per_minute`).
+        #[arg(long)]
+        rate_per_minute: Option<u32>,
+        /// A gateway application this key may call (repeat; none: every application).
+        #[arg(long = "app")]
+        apps: Vec<String>,
+    },
+    /// Change a key's gateway limits.
+    Limit {
+        id: String,
+        /// Gateway calls a minute (absent: the gateway's default).
+        #[arg(long)]
+        rate_per_minute: Option<u32>,
+        /// A gateway application this key may call (repeat; none: every application).
+        #[arg(long = "app")]
+        apps: Vec<String>,
     },
     /// List the keys (without the keys themselves).
     List,

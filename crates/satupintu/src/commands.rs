@@ -68,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Agency { db, .. }
         | Command::Outbox { db, .. }
         | Command::Apikey { db, .. }
+        | Command::Gateway { db, .. }
         | Command::Assistant { db, .. }
         | Command::Evaluation { db, .. }
         | Command::Report { db, .. }
@@ -107,6 +108,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Agency { what, .. } => rt.block_on(crate::delivery_cli::agency(&settings, what)),
         Command::Outbox { what, .. } => rt.block_on(crate::delivery_cli::outbox(&settings, what)),
         Command::Apikey { what, .. } => rt.block_on(crate::apikey_cli::run(&settings, what)),
+        Command::Gateway { what, .. } => rt.block_on(crate::gateway_cli::run(&settings, what)),
         Command::Assistant { what, .. } => rt.block_on(crate::assistant_cli::run(&settings, what)),
         Command::Evaluation { what, .. } => rt.block_on(crate::evaluation_cli::run(&settings, what)),
         Command::Report { what, .. } => rt.block_on(crate::evaluation_cli::report(&settings, what)),

@@ -56,6 +56,47 @@ impl Default for Programme {
     }
 }
 
+/// The API gateway (`/gw/{app}/…`). Rate limits and circuit breakers are kept per process.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Gateway {
+    /// Calls a minute for a consumer without a rate of its own (OIDC users; keys without one).
+    pub default_rate_per_minute: u32,
+    /// Failures in a row (no answer, timeout, 502/503/504) that open an application's circuit.
+    pub breaker_threshold: u32,
+    /// How long an open circuit refuses calls before letting one trial through.
+    pub breaker_cooldown_ms: u64,
+    /// How long a caller may pause while sending a request body before it gets a 408.
+    pub client_idle_timeout_ms: u64,
+    /// Extra tries for a bodiless GET/HEAD/OPTIONS/PUT/DELETE when the application could not be reached.
+    pub retries: u32,
+}
+
+impl Default for Gateway {
+    fn default() -> Self {
+        Self {
+            default_rate_per_minute: 600,
+            breaker_threshold: 5,
+            breaker_cooldown_ms: 10_000,
+            client_idle_timeout_ms: 15_000,
+            retries: 2,
+        }
+    }
+}
+
+impl Gateway {
+    /// The web layer's form of these settings.
+    pub fn to_web(&self) -> web::gateway::GatewaySettings {
+        web::gateway::GatewaySettings {
+            default_rate_per_minute: self.default_rate_per_minute,
+            breaker_threshold: self.breaker_threshold,
+            breaker_cooldown: std::time::Duration::from_millis(self.breaker_cooldown_ms),
+            client_idle_timeout: std::time::Duration::from_millis(self.client_idle_timeout_ms),
+            retries: self.retries,
+        }
+    }
+}
+
 /// satupintu's settings.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -116,6 +157,8 @@ pub struct Settings {
     pub whatsapp_phone_number_id: Option<String>,
     /// Where the Graph API is reached, with its version (a local fake in tests).
     pub whatsapp_api_base: String,
+    /// The API gateway (`[gateway]` in the file, `SATUPINTU_GATEWAY_*` in the environment).
+    pub gateway: Gateway,
 }
 
 impl Default for Settings {
@@ -146,6 +189,7 @@ impl Default for Settings {
             whatsapp_access_token: None,
             whatsapp_phone_number_id: None,
             whatsapp_api_base: "https://graph.facebook.com/v26.0".into(),
+            gateway: Gateway::default(),
         }
     }
 }
@@ -229,11 +273,24 @@ impl Settings {
                 "WHATSAPP_ACCESS_TOKEN" => self.whatsapp_access_token = Some(Secret::new(value)),
                 "WHATSAPP_PHONE_NUMBER_ID" => self.whatsapp_phone_number_id = Some(value),
                 "WHATSAPP_API_BASE" => self.whatsapp_api_base = value,
+                "GATEWAY_DEFAULT_RATE_PER_MINUTE" => {
+                    self.gateway.default_rate_per_minute = value.parse().with_context(|| parse_err("not a number"))?;
+                }
+                "GATEWAY_BREAKER_THRESHOLD" => {
+                    self.gateway.breaker_threshold = value.parse().with_context(|| parse_err("not a number"))?;
+                }
+                "GATEWAY_BREAKER_COOLDOWN_MS" => {
+                    self.gateway.breaker_cooldown_ms = value.parse().with_context(|| parse_err("not a number"))?;
+                }
+                "GATEWAY_CLIENT_IDLE_TIMEOUT_MS" => {
+                    self.gateway.client_idle_timeout_ms = value.parse().with_context(|| parse_err("not a number"))?;
+                }
+                "GATEWAY_RETRIES" => self.gateway.retries = value.parse().with_context(|| parse_err("not a number"))?,
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_GATEWAY_DEFAULT_RATE_PER_MINUTE, SATUPINTU_GATEWAY_BREAKER_THRESHOLD, SATUPINTU_GATEWAY_BREAKER_COOLDOWN_MS, SATUPINTU_GATEWAY_CLIENT_IDLE_TIMEOUT_MS, SATUPINTU_GATEWAY_RETRIES, SATUPINTU_CONFIG"
                 ),
             }
         }

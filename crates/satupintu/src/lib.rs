@@ -14,6 +14,7 @@ pub mod demo;
 mod demo_evaluation;
 mod evaluation_cli;
 mod form_cli;
+mod gateway_cli;
 pub mod generate;
 mod janitor;
 pub mod mailer;

@@ -15,6 +15,7 @@ mod catalog;
 mod connect;
 mod error;
 pub mod evaluation;
+pub mod gateway;
 mod import;
 mod meta;
 pub mod metrics;

@@ -39,6 +39,19 @@ pub enum ApiError {
     UnsupportedBody(String),
     /// A fault on our side (logged, not described).
     Internal(String),
+    /// A request body over the limit (the gateway's per-application limit).
+    TooLarge(String),
+    /// Over the caller's rate limit; try again after this many seconds.
+    TooManyRequests { retry_after: u64 },
+    /// The client sent its request too slowly (the gateway stopped waiting for it).
+    RequestTimeout,
+    /// An application behind the gateway could not be reached or answered badly.
+    BadGateway,
+    /// An application behind the gateway did not answer in time.
+    GatewayTimeout,
+    /// An application behind the gateway is failing; the gateway does not try it again
+    /// for this many seconds (its circuit breaker is open).
+    Unavailable { retry_after: u64 },
 }
 
 /// The problem document every API error returns.
@@ -52,7 +65,8 @@ pub struct Problem {
     /// The HTTP status code.
     pub status: u16,
     /// A stable, machine-readable code: `invalid_parameter`, `invalid_body`, `unauthorized`, `forbidden`,
-    /// `not_found`, `conflict`, `unsupported_body`, `internal`.
+    /// `not_found`, `conflict`, `unsupported_body`, `internal`; from the gateway also `too_large`,
+    /// `rate_limited`, `request_timeout`, `bad_gateway`, `gateway_timeout`, `unavailable`.
     pub code: String,
     /// Details for this occurrence.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,6 +112,48 @@ impl ApiError {
             Self::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Terjadi kesalahan pada server", None, Vec::new())
             }
+            Self::TooLarge(detail) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "Isi permintaan terlalu besar",
+                Some(detail.clone()),
+                Vec::new(),
+            ),
+            Self::TooManyRequests { retry_after } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Terlalu banyak permintaan",
+                Some(format!("batas panggilan terlampaui; coba lagi dalam {retry_after} detik")),
+                Vec::new(),
+            ),
+            Self::RequestTimeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "Permintaan terlalu lambat",
+                Some("isi permintaan tidak dikirim tepat waktu".into()),
+                Vec::new(),
+            ),
+            Self::BadGateway => (
+                StatusCode::BAD_GATEWAY,
+                "bad_gateway",
+                "Aplikasi tidak dapat dihubungi",
+                Some("aplikasi tujuan tidak dapat dihubungi atau jawabannya rusak".into()),
+                Vec::new(),
+            ),
+            Self::GatewayTimeout => (
+                StatusCode::GATEWAY_TIMEOUT,
+                "gateway_timeout",
+                "Aplikasi tidak menjawab tepat waktu",
+                Some("aplikasi tujuan tidak menjawab dalam batas waktunya".into()),
+                Vec::new(),
+            ),
+            Self::Unavailable { retry_after } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Aplikasi sedang tidak tersedia",
+                Some(format!("aplikasi tujuan sedang bermasalah; coba lagi dalam {retry_after} detik")),
+                Vec::new(),
+            ),
         };
         Problem {
             kind: format!("/api/v1/problems/{code}"),
@@ -135,10 +191,16 @@ impl IntoResponse for ApiError {
             tracing::error!(%detail, "API request failed");
         }
         let mut response = problem_response(&self.problem());
-        if let Self::Unauthorized(_) = &self {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer realm="satupintu""#));
+        match &self {
+            Self::Unauthorized(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer realm="satupintu""#));
+            }
+            Self::TooManyRequests { retry_after } | Self::Unavailable { retry_after } => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            _ => {}
         }
         response
     }

@@ -14,6 +14,7 @@ mod cookies;
 mod error;
 pub mod evaluation;
 pub mod feed;
+pub mod gateway;
 pub mod hooks;
 mod i18n;
 mod middleware;
@@ -48,6 +49,9 @@ pub fn router(state: AppState) -> Router {
         .merge(open311::routes())
         .merge(talas::channels::routes())
         .fallback(pages::not_found)
-        .with_state(state);
-    middleware::apply(app, https)
+        .with_state(state.clone());
+    // The gateway stays outside the portal's layers: they compress, time out at 30 s and
+    // guard against cross-site forms, none of which suits a streaming proxy with limits
+    // of its own. Merged routes do not take layers applied before the merge.
+    middleware::apply(app, https).merge(gateway::routes().with_state(state))
 }

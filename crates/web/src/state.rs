@@ -36,6 +36,8 @@ pub struct WebSettings {
     pub telegram: Option<crate::talas::channels::TelegramHook>,
     /// Talas on WhatsApp (`None`: not configured, its webhook is a 404).
     pub whatsapp: Option<crate::talas::channels::WhatsAppHook>,
+    /// The API gateway's limits and circuit breaker settings.
+    pub gateway: crate::gateway::GatewaySettings,
 }
 
 impl Default for WebSettings {
@@ -55,6 +57,7 @@ impl Default for WebSettings {
             assistant_name: "Talas".into(),
             telegram: None,
             whatsapp: None,
+            gateway: crate::gateway::GatewaySettings::default(),
             tracking_prefix: domain::request::TrackingPrefix::parse("BGR")
                 .unwrap_or_else(|_| unreachable!("BGR is a valid prefix")),
         }
@@ -78,6 +81,8 @@ pub struct AppState {
     pub lookups: Arc<crate::requests::LookupCache>,
     /// The OpenID Connect signing keys (loaded on first use).
     pub oidc_keys: Arc<crate::oidc::keys::KeyRing>,
+    /// The API gateway: its client pool, route table, limits, breakers and log writer.
+    pub(crate) gateway: Arc<crate::gateway::Gateway>,
     pub(crate) metrics: PrometheusHandle,
 }
 
@@ -95,7 +100,9 @@ impl AppState {
         let revision = store.catalog_revision().await?;
         let feed = crate::feed::ChangeFeed::start(store.clone(), revision);
         let search = crate::search::SearchService::start(store.clone(), &feed).await?;
+        let gateway = Arc::new(crate::gateway::Gateway::new(store.clone(), settings.gateway.clone()));
         Ok(Self {
+            gateway,
             catalog: crate::catalog::Catalog::new(store.clone(), &feed),
             search,
             feed,

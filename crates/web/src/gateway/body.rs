@@ -1,0 +1,180 @@
+//! Bodies streamed through the gateway, never held whole: the request body is counted,
+//! capped and watched for a stalled client on its way to the application; the response
+//! body is counted on its way back and the call is logged when it ends (or is abandoned).
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use http_body::{Frame, SizeHint};
+use tokio::sync::Notify;
+use tokio::time::{Instant, Sleep};
+
+/// Why the request body stopped (0: it did not).
+pub const FAULT_TOO_LARGE: u8 = 1;
+pub const FAULT_IDLE: u8 = 2;
+
+/// What the proxy learns from the request body as it flows.
+#[derive(Default)]
+pub struct Progress {
+    pub bytes: AtomicU64,
+    pub fault: AtomicU8,
+    /// Signalled when the body has been sent whole: the application's time starts then.
+    pub done: Notify,
+}
+
+/// The caller's request body on its way to the application.
+pub struct Metered {
+    inner: Body,
+    progress: Arc<Progress>,
+    limit: u64,
+    idle: Duration,
+    stall: Pin<Box<Sleep>>,
+    finished: bool,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The error a stopped body gives the HTTP client (the proxy reads the fault instead).
+#[derive(Debug)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("request body stopped by the gateway")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+impl Metered {
+    pub fn new(inner: Body, progress: Arc<Progress>, limit: u64, idle: Duration) -> Self {
+        let stall = Box::pin(tokio::time::sleep(idle));
+        Self { inner, progress, limit, idle, stall, finished: false }
+    }
+
+    fn finish(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.progress.done.notify_one();
+        }
+    }
+
+    fn stop(&mut self, fault: u8) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        self.progress.fault.store(fault, Ordering::Relaxed);
+        // The proxy stops waiting for the application when the body fails; wake it.
+        self.finish();
+        Poll::Ready(Some(Err(Box::new(Stopped))))
+    }
+}
+
+impl http_body::Body for Metered {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    let total = this.progress.bytes.fetch_add(data.len() as u64, Ordering::Relaxed) + data.len() as u64;
+                    if total > this.limit {
+                        return this.stop(FAULT_TOO_LARGE);
+                    }
+                }
+                let deadline = Instant::now() + this.idle;
+                this.stall.as_mut().reset(deadline);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(e))) => {
+                this.finish();
+                Poll::Ready(Some(Err(Box::new(e))))
+            }
+            Poll::Ready(None) => {
+                this.finish();
+                Poll::Ready(None)
+            }
+            Poll::Pending => {
+                // A caller that stops sending holds a connection to the application too:
+                // after `idle` without a byte, give up on it.
+                ready!(this.stall.as_mut().poll(cx));
+                this.stop(FAULT_IDLE)
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for Metered {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Called once with the response bytes passed back when the response ends or is dropped.
+pub type OnEnd = Box<dyn FnOnce(u64) + Send>;
+
+/// The application's response body on its way back to the caller.
+pub struct Logged<B> {
+    inner: B,
+    bytes: u64,
+    on_end: Option<OnEnd>,
+}
+
+impl<B> Logged<B> {
+    pub fn new(inner: B, on_end: OnEnd) -> Self {
+        Self { inner, bytes: 0, on_end: Some(on_end) }
+    }
+
+    fn end(&mut self) {
+        if let Some(on_end) = self.on_end.take() {
+            on_end(self.bytes);
+        }
+    }
+}
+
+impl<B> http_body::Body for Logged<B>
+where
+    B: http_body::Body<Data = Bytes> + Unpin,
+{
+    type Data = Bytes;
+    type Error = B::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+        let this = &mut *self;
+        let polled = ready!(Pin::new(&mut this.inner).poll_frame(cx));
+        match &polled {
+            Some(Ok(frame)) => {
+                if let Some(data) = frame.data_ref() {
+                    this.bytes += data.len() as u64;
+                }
+            }
+            Some(Err(_)) | None => this.end(),
+        }
+        Poll::Ready(polled)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl<B> Drop for Logged<B> {
+    fn drop(&mut self) {
+        self.end();
+    }
+}

@@ -1,0 +1,129 @@
+//! Who is calling: a satupintu OIDC access token (a person, through an application) or an
+//! API key (an application on its own). Tokens are checked by their seal, with no query;
+//! keys are looked up by hash and remembered for [`KEY_CACHE_FOR`], so a revoked key stops
+//! working within that time.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::http::{HeaderMap, header};
+use store::Store;
+
+use crate::oidc::access::AccessKey;
+
+pub const KEY_CACHE_FOR: Duration = Duration::from_secs(10);
+/// Unknown keys are remembered too (a flood of made-up keys costs no queries); the cache is
+/// emptied when it grows past this.
+const MAX_CACHED: usize = 50_000;
+
+/// A verified caller.
+#[derive(Debug, Clone)]
+pub struct Consumer {
+    /// `key:{id}` or `oidc:{client id}`: the log's and metrics' consumer.
+    pub id: String,
+    /// The person behind an OIDC token (empty for a key).
+    pub user: String,
+    /// The OIDC token's scope (empty for a key).
+    pub scope: String,
+    /// Whose bucket a call is taken from: the key, or the person.
+    pub bucket: String,
+    /// Calls a minute (`None`: the gateway's default).
+    pub rate_per_minute: Option<u32>,
+    /// The applications a key may call (`None`: all).
+    pub apps: Option<Vec<String>>,
+}
+
+impl Consumer {
+    pub fn may_call(&self, app: &str) -> bool {
+        self.apps.as_ref().is_none_or(|apps| apps.iter().any(|a| a == app))
+    }
+}
+
+/// Why a caller is refused: no credential or a bad one (401), or none could be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Missing,
+    Invalid,
+    /// The database did not answer (not the caller's fault).
+    Fault,
+}
+
+/// When a key was looked up, and what was found (`None`: no such live key).
+type Cached = (Instant, Option<Arc<Consumer>>);
+
+#[derive(Default)]
+pub struct KeyCache {
+    keys: Mutex<HashMap<String, Cached>>,
+}
+
+/// The credential in `Authorization: Bearer …` or `X-Api-Key`.
+fn credential(headers: &HeaderMap) -> Option<&str> {
+    if let Some(auth) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        let (scheme, value) = auth.split_once(' ')?;
+        return scheme.eq_ignore_ascii_case("bearer").then(|| value.trim());
+    }
+    headers.get("x-api-key").and_then(|v| v.to_str().ok()).map(str::trim)
+}
+
+impl KeyCache {
+    /// The caller `headers` name, verified.
+    pub async fn identify(
+        &self,
+        headers: &HeaderMap,
+        access_key: &AccessKey,
+        store: &Store,
+    ) -> Result<Arc<Consumer>, Refusal> {
+        let token = credential(headers).filter(|t| !t.is_empty()).ok_or(Refusal::Missing)?;
+        if token.starts_with(crate::api_keys::PREFIX) {
+            return self.key(token, store).await;
+        }
+        let claims = access_key.open(token).ok_or(Refusal::Invalid)?;
+        if claims.expires <= chrono::Utc::now().timestamp() {
+            return Err(Refusal::Invalid);
+        }
+        Ok(Arc::new(Consumer {
+            id: format!("oidc:{}", claims.client_id),
+            bucket: format!("user:{}", claims.user_id),
+            user: claims.user_id,
+            scope: claims.scope,
+            rate_per_minute: None,
+            apps: None,
+        }))
+    }
+
+    async fn key(&self, key: &str, store: &Store) -> Result<Arc<Consumer>, Refusal> {
+        let hash = crate::api_keys::hash(key);
+        let now = Instant::now();
+        if let Ok(keys) = self.keys.lock()
+            && let Some((at, found)) = keys.get(&hash)
+            && now.duration_since(*at) < KEY_CACHE_FOR
+        {
+            return found.clone().ok_or(Refusal::Invalid);
+        }
+        let found = match store.gateway_consumer_by_hash(&hash).await {
+            Ok(found) => found.map(|c| {
+                Arc::new(Consumer {
+                    id: format!("key:{}", c.id),
+                    user: String::new(),
+                    scope: String::new(),
+                    bucket: format!("key:{}", c.id),
+                    rate_per_minute: c.rate_per_minute.map(|r| u32::try_from(r.max(0)).unwrap_or(u32::MAX)),
+                    apps: c.apps,
+                })
+            }),
+            Err(error) => {
+                // Not the caller's fault, but no key can be vouched for now.
+                tracing::error!(%error, "gateway: looking up an API key failed");
+                return Err(Refusal::Fault);
+            }
+        };
+        if let Ok(mut keys) = self.keys.lock() {
+            if keys.len() >= MAX_CACHED {
+                keys.clear();
+            }
+            keys.insert(hash, (now, found.clone()));
+        }
+        found.ok_or(Refusal::Invalid)
+    }
+}

@@ -1,0 +1,122 @@
+//! Header hygiene both ways, `X-Forwarded-*`, and the signed identity headers.
+//!
+//! The application learns who called from `X-Satupintu-Consumer`, `-User` and `-Scope`,
+//! signed in `X-Satupintu-Signature: t=UNIX,v1=HEX` exactly as agency deliveries are
+//! ([`crate::hooks::sign`]), over the text [`identity_payload`] builds: an application
+//! checks it with `hooks::verify(secret, header, payload, now)` code it already has.
+
+use std::net::IpAddr;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
+
+pub const CONSUMER: &str = "x-satupintu-consumer";
+pub const USER: &str = "x-satupintu-user";
+pub const SCOPE: &str = "x-satupintu-scope";
+
+/// Headers about one connection, not the message (RFC 9110 §7.6.1); never passed on.
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-connection",
+];
+
+/// Removes hop-by-hop headers, including those the `Connection` header names.
+pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    let named: Vec<HeaderName> = headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+        .collect();
+    for name in named {
+        headers.remove(name);
+    }
+    for name in HOP_BY_HOP {
+        headers.remove(*name);
+    }
+}
+
+/// What the caller sent, made fit for the application: no hop-by-hop headers, no
+/// credential meant for satupintu (the application gets the verified identity instead), no
+/// cookies (the portal's session must never reach an application), nothing claiming to be
+/// satupintu's, and `X-Forwarded-*` only as satupintu sets them.
+pub fn request_headers(mut headers: HeaderMap, peer: IpAddr, trusted: bool, https: bool) -> HeaderMap {
+    strip_hop_by_hop(&mut headers);
+    let host = headers.remove(header::HOST);
+    let forwarded_for = headers.remove("x-forwarded-for");
+    let forwarded_proto = headers.remove("x-forwarded-proto");
+    let forwarded_host = headers.remove("x-forwarded-host");
+    for name in [header::AUTHORIZATION, header::COOKIE, HeaderName::from_static("x-api-key"), header::FORWARDED] {
+        headers.remove(name);
+    }
+    headers.remove("x-real-ip");
+    let spoofed: Vec<HeaderName> = headers.keys().filter(|k| k.as_str().starts_with("x-satupintu-")).cloned().collect();
+    for name in spoofed {
+        headers.remove(name);
+    }
+    // A trusted proxy in front of satupintu vouches for what it says; anyone else does not.
+    let chain = match forwarded_for.as_ref().and_then(|v| v.to_str().ok()).filter(|_| trusted) {
+        Some(earlier) => format!("{earlier}, {peer}"),
+        None => peer.to_string(),
+    };
+    if let Ok(value) = HeaderValue::from_str(&chain) {
+        headers.insert("x-forwarded-for", value);
+    }
+    let proto = forwarded_proto
+        .filter(|_| trusted)
+        .unwrap_or_else(|| HeaderValue::from_static(if https { "https" } else { "http" }));
+    headers.insert("x-forwarded-proto", proto);
+    if let Some(value) = forwarded_host.filter(|_| trusted).or(host) {
+        headers.insert("x-forwarded-host", value);
+    }
+    headers
+}
+
+/// What the application sends back, made fit for the caller: no hop-by-hop headers and no
+/// cookies (all applications share satupintu's origin, so one's cookie would reach others).
+pub fn response_headers(headers: &mut HeaderMap) {
+    strip_hop_by_hop(headers);
+    headers.remove(header::SET_COOKIE);
+}
+
+/// The text the signature covers: method, the path and query the application receives,
+/// and the three identity headers, one per line.
+pub fn identity_payload(method: &str, path_and_query: &str, consumer: &str, user: &str, scope: &str) -> String {
+    format!("{method}\n{path_and_query}\n{consumer}\n{user}\n{scope}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hygiene() {
+        let mut h = HeaderMap::new();
+        h.insert(header::CONNECTION, HeaderValue::from_static("keep-alive, x-secret-hop"));
+        h.insert("x-secret-hop", HeaderValue::from_static("1"));
+        h.insert("keep-alive", HeaderValue::from_static("timeout=5"));
+        h.insert(header::HOST, HeaderValue::from_static("portal.example"));
+        h.insert("x-satupintu-user", HeaderValue::from_static("admin"));
+        h.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer sp_x"));
+        h.insert("x-kept", HeaderValue::from_static("yes"));
+        let peer: IpAddr = [10, 0, 0, 9].into();
+        let out = request_headers(h.clone(), peer, false, true);
+        for gone in ["connection", "x-secret-hop", "keep-alive", "host", "x-satupintu-user", "authorization"] {
+            assert!(out.get(gone).is_none(), "{gone}");
+        }
+        assert_eq!(out["x-forwarded-for"], "10.0.0.9");
+        assert_eq!(out["x-forwarded-proto"], "https");
+        assert_eq!(out["x-forwarded-host"], "portal.example");
+        assert_eq!(out["x-kept"], "yes");
+        let trusted = request_headers(h, peer, true, false);
+        assert_eq!(trusted["x-forwarded-for"], "6.6.6.6, 10.0.0.9");
+    }
+}

@@ -1,0 +1,297 @@
+//! One call through the gateway, from the caller's request to the logged response.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, Uri, Version, header};
+use axum::response::{IntoResponse, Response};
+use hyper::body::Incoming;
+use store::gateway::NewCall;
+
+use super::body::{FAULT_IDLE, FAULT_TOO_LARGE, Logged, Metered, Progress};
+use super::consumer::Refusal;
+use super::headers::{self, CONSUMER, SCOPE, USER};
+use super::routes::Route;
+use super::{Gateway, log::AccessLog};
+use crate::error::{ApiError, ParamProblem};
+use crate::state::AppState;
+
+/// What is logged about a call, filled in as it goes.
+struct Call {
+    log: AccessLog,
+    started: Instant,
+    app: String,
+    method: String,
+    path: String,
+    consumer: String,
+    user: String,
+}
+
+impl Call {
+    fn finish(self, status: u16, bytes_in: u64, bytes_out: u64) {
+        let elapsed = self.started.elapsed();
+        let status_label = status.to_string();
+        metrics::counter!("gateway_requests_total", "app" => self.app.clone(), "consumer" => self.consumer.clone(),
+            "status" => status_label)
+        .increment(1);
+        metrics::histogram!("gateway_request_duration_seconds", "app" => self.app.clone(),
+            "consumer" => self.consumer.clone())
+        .record(elapsed.as_secs_f64());
+        metrics::counter!("gateway_bytes_total", "app" => self.app.clone(), "direction" => "in").increment(bytes_in);
+        metrics::counter!("gateway_bytes_total", "app" => self.app.clone(), "direction" => "out").increment(bytes_out);
+        let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        self.log.record(NewCall {
+            at: chrono::Utc::now().timestamp(),
+            consumer: self.consumer,
+            user_id: self.user,
+            app: self.app,
+            method: self.method,
+            path: self.path,
+            status: i64::from(status),
+            duration_ms: clamp(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)),
+            bytes_in: clamp(bytes_in),
+            bytes_out: clamp(bytes_out),
+        });
+    }
+
+    /// Answers with the gateway's own error, and logs it.
+    fn refuse(self, error: ApiError, bytes_in: u64) -> Response {
+        let response = error.into_response();
+        self.finish(response.status().as_u16(), bytes_in, 0);
+        response
+    }
+}
+
+/// How a try at the application ended without a response.
+enum Failure {
+    /// Could not connect, or the connection broke before an answer.
+    Transport(String),
+    Timeout,
+    /// The caller's body broke the size limit, stalled, or failed.
+    TooLarge,
+    ClientIdle,
+}
+
+fn seconds(wait: Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
+}
+
+/// Dot segments would let `/gw/APP/../x` leave the application's base path upstream.
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let s = segment.to_ascii_lowercase().replace("%2e", ".");
+        s == "." || s == ".."
+    })
+}
+
+fn bad_path(reason: &str) -> ApiError {
+    ApiError::InvalidParameters(vec![ParamProblem { parameter: "path".into(), reason: reason.into() }])
+}
+
+/// `ANY /gw/{app}/…`.
+pub async fn proxy(State(state): State<AppState>, request: Request) -> Response {
+    let started = Instant::now();
+    let gw = state.gateway.clone();
+    let (parts, body) = request.into_parts();
+    let full = parts.uri.path();
+    let rest = full.strip_prefix("/gw/").unwrap_or_default();
+    let (app, sub) = rest.split_once('/').unwrap_or((rest, ""));
+    let app = app.to_ascii_uppercase();
+    let route = match gw.routes.get(&app, &state.store, &state.settings.sealer).await {
+        Ok(Some(route)) => route,
+        Ok(None) => return ApiError::not_found("aplikasi", app).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let mut call = Call {
+        log: gw.log.clone(),
+        started,
+        app,
+        method: parts.method.to_string(),
+        path: format!("/{sub}"),
+        consumer: "anonim".into(),
+        user: String::new(),
+    };
+    let consumer = match gw.keys.identify(&parts.headers, &state.settings.access_key, &state.store).await {
+        Ok(consumer) => consumer,
+        Err(Refusal::Missing) => {
+            return call.refuse(
+                ApiError::Unauthorized("gunakan Authorization: Bearer dengan token akses atau kunci API satupintu"),
+                0,
+            );
+        }
+        Err(Refusal::Invalid) => {
+            return call.refuse(ApiError::Unauthorized("token akses atau kunci API tidak sah atau kedaluwarsa"), 0);
+        }
+        Err(Refusal::Fault) => return call.refuse(ApiError::Internal("API key lookup failed".into()), 0),
+    };
+    call.consumer = consumer.id.clone();
+    call.user = consumer.user.clone();
+    if !consumer.may_call(&route.code) {
+        return call.refuse(ApiError::Forbidden(format!("kunci API ini tidak untuk aplikasi {}", route.code)), 0);
+    }
+    let rate = consumer.rate_per_minute.unwrap_or(gw.settings.default_rate_per_minute);
+    if let Err(wait) = gw.limiter.take(&consumer.bucket, rate, Instant::now()) {
+        return call.refuse(ApiError::TooManyRequests { retry_after: seconds(wait) }, 0);
+    }
+    if has_dot_segment(sub) {
+        return call.refuse(bad_path("segmen . atau .. tidak diizinkan"), 0);
+    }
+    let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > route.max_body) {
+        return call.refuse(too_large(&route), 0);
+    }
+    let has_body = declared.is_some_and(|n| n > 0) || parts.headers.contains_key(header::TRANSFER_ENCODING);
+    let path_and_query = match parts.uri.query() {
+        Some(q) => format!("{}/{sub}?{q}", route.base_path),
+        None => format!("{}/{sub}", route.base_path),
+    };
+    let Ok(uri) = Uri::builder()
+        .scheme(route.scheme.clone())
+        .authority(route.authority.clone())
+        .path_and_query(path_and_query.as_str())
+        .build()
+    else {
+        return call.refuse(bad_path("alamat tidak dapat diteruskan"), 0);
+    };
+    let Some(secret) = route.secret.as_deref() else {
+        tracing::error!(app = %route.code, "gateway route has no usable signing secret");
+        return call.refuse(ApiError::BadGateway, 0);
+    };
+    if let Err(wait) = route.breaker.admit(Instant::now()) {
+        return call.refuse(ApiError::Unavailable { retry_after: seconds(wait) }, 0);
+    }
+
+    let peer =
+        parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let trusted = state.settings.trusted_proxies.contains(&peer);
+    let mut outgoing = headers::request_headers(parts.headers, peer, trusted, state.settings.secure_cookies);
+    let payload = headers::identity_payload(
+        parts.method.as_str(),
+        &path_and_query,
+        &consumer.id,
+        &consumer.user,
+        &consumer.scope,
+    );
+    let signature = crate::hooks::sign(secret, chrono::Utc::now().timestamp(), payload.as_bytes());
+    for (name, value) in [(CONSUMER, &consumer.id), (USER, &consumer.user), (SCOPE, &consumer.scope)] {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            outgoing.insert(name, value);
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&signature) {
+        outgoing.insert(crate::hooks::SIGNATURE_HEADER, value);
+    }
+
+    // Only a call that can be sent again unchanged is retried: an idempotent method with
+    // no body (a streamed body is gone once sent). A POST is never sent twice.
+    let idempotent =
+        matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE);
+    let tries = if idempotent && !has_body { 1 + gw.settings.retries } else { 1 };
+    let progress = Arc::new(Progress::default());
+    let mut body = Some(body);
+    let mut outcome = Err(Failure::Timeout);
+    for attempt in 0..tries {
+        let metered = Metered::new(
+            body.take().unwrap_or_default(),
+            progress.clone(),
+            route.max_body,
+            gw.settings.client_idle_timeout,
+        );
+        let mut upstream = hyper::Request::new(metered);
+        *upstream.method_mut() = parts.method.clone();
+        *upstream.uri_mut() = uri.clone();
+        *upstream.version_mut() = Version::HTTP_11;
+        *upstream.headers_mut() = outgoing.clone();
+        outcome = send(&gw, upstream, &progress, route.timeout).await;
+        match &outcome {
+            Err(Failure::Transport(error)) if attempt + 1 < tries => {
+                tracing::debug!(app = %route.code, %error, attempt, "gateway: retrying");
+                metrics::counter!("gateway_retries_total", "app" => route.code.clone()).increment(1);
+                tokio::time::sleep(Duration::from_millis(25 * u64::from(attempt + 1))).await;
+            }
+            _ => break,
+        }
+    }
+    respond(call, &route, outcome, progress)
+}
+
+fn too_large(route: &Route) -> ApiError {
+    ApiError::TooLarge(format!("batas isi permintaan untuk aplikasi ini {} byte", route.max_body))
+}
+
+/// One try: the application has `timeout` to answer once it has the whole request; while
+/// the request is still streaming, it must keep taking bytes within `timeout`.
+async fn send(
+    gw: &Gateway,
+    request: hyper::Request<Metered>,
+    progress: &Progress,
+    timeout: Duration,
+) -> Result<hyper::Response<Incoming>, Failure> {
+    let response = gw.client.request(request);
+    let deadline = async {
+        let mut seen = u64::MAX;
+        loop {
+            tokio::select! {
+                () = progress.done.notified() => {
+                    tokio::time::sleep(timeout).await;
+                    return;
+                }
+                () = tokio::time::sleep(timeout) => {
+                    let now = progress.bytes.load(Ordering::Relaxed);
+                    if now == seen {
+                        return;
+                    }
+                    seen = now;
+                }
+            }
+        }
+    };
+    let result = tokio::select! {
+        result = response => result,
+        () = deadline => return Err(Failure::Timeout),
+    };
+    match progress.fault.load(Ordering::Relaxed) {
+        FAULT_TOO_LARGE => return Err(Failure::TooLarge),
+        FAULT_IDLE => return Err(Failure::ClientIdle),
+        _ => {}
+    }
+    result.map_err(|e| Failure::Transport(format!("{e:?}")))
+}
+
+fn respond(
+    call: Call,
+    route: &Route,
+    outcome: Result<hyper::Response<Incoming>, Failure>,
+    progress: Arc<Progress>,
+) -> Response {
+    let now = Instant::now();
+    let bytes_in = progress.bytes.load(Ordering::Relaxed);
+    let response = match outcome {
+        Ok(response) => response,
+        Err(Failure::TooLarge) => return call.refuse(too_large(route), bytes_in),
+        Err(Failure::ClientIdle) => return call.refuse(ApiError::RequestTimeout, bytes_in),
+        Err(Failure::Timeout) => {
+            route.breaker.record(false, now);
+            return call.refuse(ApiError::GatewayTimeout, bytes_in);
+        }
+        Err(Failure::Transport(error)) => {
+            tracing::warn!(app = %route.code, %error, "gateway: application unreachable");
+            route.breaker.record(false, now);
+            return call.refuse(ApiError::BadGateway, bytes_in);
+        }
+    };
+    let status = response.status();
+    route.breaker.record(!matches!(status.as_u16(), 502..=504), now);
+    let (mut parts, incoming) = response.into_parts();
+    headers::response_headers(&mut parts.headers);
+    let code = status.as_u16();
+    let logged = Logged::new(
+        incoming,
+        Box::new(move |bytes_out| call.finish(code, progress.bytes.load(Ordering::Relaxed), bytes_out)),
+    );
+    Response::from_parts(parts, Body::new(logged))
+}
