@@ -86,6 +86,11 @@ impl Store {
         Ok(ran)
     }
 
+    /// How many migrations this binary has (versions may skip a number another branch holds).
+    pub fn migration_count() -> usize {
+        MIGRATIONS.len()
+    }
+
     /// The newest schema version this binary knows.
     pub fn latest_schema_version() -> i64 {
         MIGRATIONS.last().map_or(0, |m| m.0)

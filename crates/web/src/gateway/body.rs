@@ -53,7 +53,12 @@ impl std::error::Error for Stopped {}
 impl Metered {
     pub fn new(inner: Body, progress: Arc<Progress>, limit: u64, idle: Duration) -> Self {
         let stall = Box::pin(tokio::time::sleep(idle));
-        Self { inner, progress, limit, idle, stall, finished: false }
+        let mut metered = Self { inner, progress, limit, idle, stall, finished: false };
+        // No body (a GET): hyper never polls it, and the application's time starts now.
+        if http_body::Body::is_end_stream(&metered.inner) {
+            metered.finish();
+        }
+        metered
     }
 
     fn finish(&mut self) {
