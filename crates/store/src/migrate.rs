@@ -25,6 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "assistant", include_str!("../migrations/0013_assistant.sql")),
     (14, "talas_extras", include_str!("../migrations/0014_talas_extras.sql")),
     (15, "evaluation", include_str!("../migrations/0015_evaluation.sql")),
+    (16, "monitoring", include_str!("../migrations/0016_monitoring.sql")),
 ];
 
 /// Splits a migration into statements at `;` line ends (no statement here contains one

@@ -17,6 +17,7 @@ pub mod feed;
 pub mod hooks;
 mod i18n;
 mod middleware;
+pub mod monitoring;
 pub mod oidc;
 mod open311;
 mod ops;

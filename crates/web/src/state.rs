@@ -79,6 +79,9 @@ pub struct AppState {
     /// The OpenID Connect signing keys (loaded on first use).
     pub oidc_keys: Arc<crate::oidc::keys::KeyRing>,
     pub(crate) metrics: PrometheusHandle,
+    /// Uptime and daily bars of the monitored applications, computed at most every
+    /// half minute for every page that shows them.
+    pub health: Arc<crate::monitoring::HistoryCache>,
 }
 
 impl AppState {
@@ -104,6 +107,7 @@ impl AppState {
             limiter: Arc::default(),
             oidc_keys: Arc::default(),
             lookups: Arc::default(),
+            health: Arc::default(),
             metrics: crate::middleware::metrics_handle(),
         })
     }
