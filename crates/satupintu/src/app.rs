@@ -82,8 +82,23 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
     };
     let deliverer = crate::delivery::Deliverer::new(web::auth::seal::Sealer::new(&nik_key), policy)?;
     tokio::spawn(deliverer.run(store.clone()));
-    if channels.telegram.is_some() || channels.whatsapp.is_some() {
-        let telegram = channels.telegram.map(|(_, api)| api);
+    if settings.monitor_checks {
+        let monitor = crate::monitor::Monitor::new(settings)?;
+        tokio::spawn(monitor.run(store.clone()));
+    }
+    // Monitoring alerts to Telegram need only the bot's token, not Talas's webhook.
+    let alert_bot = match (&channels.telegram, &settings.telegram_bot_token, &settings.monitor_telegram_chat_id) {
+        (None, Some(token), Some(_)) if !token.expose().trim().is_empty() => Some(crate::channels::TelegramApi {
+            base: settings.telegram_api_base.clone(),
+            token: token.expose().trim().to_string(),
+        }),
+        _ => None,
+    };
+    if settings.monitor_telegram_chat_id.is_some() && channels.telegram.is_none() && alert_bot.is_none() {
+        tracing::warn!("monitor_telegram_chat_id is set but telegram_bot_token is not: alerts wait in the outbox");
+    }
+    if channels.telegram.is_some() || channels.whatsapp.is_some() || alert_bot.is_some() {
+        let telegram = channels.telegram.map(|(_, api)| api).or(alert_bot);
         let whatsapp = channels.whatsapp.map(|(_, api)| api);
         tracing::info!(telegram = telegram.is_some(), whatsapp = whatsapp.is_some(), "Talas chat channels on");
         let sender = crate::channels::ChannelSender::new(policy, telegram, whatsapp)?;

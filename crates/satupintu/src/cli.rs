@@ -133,6 +133,13 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Health checks of the integrated applications: set, list, import a file, run once.
+    Monitor {
+        #[command(subcommand)]
+        what: MonitorWhat,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -322,6 +329,39 @@ pub enum ApikeyWhat {
     List,
     /// End a key at once, by the id `list` shows.
     Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MonitorWhat {
+    /// Set a service's check; what is left out comes from the defaults for its web URL
+    /// (every 60 s, 10 s timeout, status below 400 within 3 s, certificate over 14 days).
+    Set {
+        /// The service's code.
+        service: String,
+        /// What to call (default: the service's web URL).
+        #[arg(long)]
+        url: Option<String>,
+        /// Seconds between checks (10–86400).
+        #[arg(long)]
+        interval: Option<u64>,
+        /// Milliseconds to wait for an answer.
+        #[arg(long)]
+        timeout_ms: Option<u64>,
+        /// A Gatus-style condition, e.g. `[STATUS] == 200`, `[BODY].status == UP`,
+        /// `[CERTIFICATE_EXPIRATION] > 14d`; repeat for several (all must hold).
+        #[arg(long = "condition")]
+        conditions: Vec<String>,
+        /// Keep the check but stop running it.
+        #[arg(long)]
+        disable: bool,
+    },
+    /// List every check.
+    List,
+    /// Set checks from a TOML (`[[check]]` tables) or JSON (`{"checks": [...]}`) file; a
+    /// bad file changes nothing and lists every problem with its line.
+    Import { file: PathBuf },
+    /// Run every enabled check once now and print what it found (no server needed).
+    Run,
 }
 
 #[derive(Debug, Subcommand)]

@@ -65,6 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::User { db, .. }
         | Command::Oidc { db, .. }
         | Command::Form { db, .. }
+        | Command::Monitor { db, .. }
         | Command::Agency { db, .. }
         | Command::Outbox { db, .. }
         | Command::Apikey { db, .. }
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { what, .. } => rt.block_on(crate::user_cli::run(&settings, what)),
         Command::Oidc { what, .. } => rt.block_on(crate::oidc_cli::run(&settings, what)),
         Command::Form { what, .. } => rt.block_on(crate::form_cli::run(&settings, what)),
+        Command::Monitor { what, .. } => rt.block_on(crate::monitor_cli::run(&settings, what)),
         Command::Agency { what, .. } => rt.block_on(crate::delivery_cli::agency(&settings, what)),
         Command::Outbox { what, .. } => rt.block_on(crate::delivery_cli::outbox(&settings, what)),
         Command::Apikey { what, .. } => rt.block_on(crate::apikey_cli::run(&settings, what)),

@@ -159,6 +159,26 @@ pub struct Settings {
     pub whatsapp_api_base: String,
     /// The API gateway (`[gateway]` in the file, `SATUPINTU_GATEWAY_*` in the environment).
     pub gateway: Gateway,
+    /// Run the health checks of the integrated applications in this process (turn off on
+    /// web-only servers when another process runs them; several may run them safely).
+    pub monitor_checks: bool,
+    /// How many health checks run at the same time, at most.
+    pub monitor_concurrency: usize,
+    /// A PEM file of extra root certificates that health checks trust (a city's private
+    /// CA, or a test CA), besides the system's.
+    pub monitor_extra_roots: Option<PathBuf>,
+    /// Failures in a row that open an incident (the application is shown as down).
+    pub monitor_open_after: u32,
+    /// Successes in a row that close it.
+    pub monitor_close_after: u32,
+    /// Where incident alerts are e-mailed (the IT office); none: no e-mail alerts.
+    pub monitor_alert_emails: Vec<String>,
+    /// The Telegram chat (numeric id or `@channel`) alerts go to, through the bot of
+    /// `telegram_bot_token`; none: no Telegram alerts.
+    pub monitor_telegram_chat_id: Option<String>,
+    /// While an incident stays open, alerts repeat at most this often (0: only on opening
+    /// and closing).
+    pub monitor_alert_repeat_hours: u64,
 }
 
 impl Default for Settings {
@@ -190,6 +210,14 @@ impl Default for Settings {
             whatsapp_phone_number_id: None,
             whatsapp_api_base: "https://graph.facebook.com/v26.0".into(),
             gateway: Gateway::default(),
+            monitor_checks: true,
+            monitor_concurrency: 64,
+            monitor_extra_roots: None,
+            monitor_open_after: 3,
+            monitor_close_after: 2,
+            monitor_alert_emails: Vec::new(),
+            monitor_telegram_chat_id: None,
+            monitor_alert_repeat_hours: 6,
         }
     }
 }
@@ -286,11 +314,36 @@ impl Settings {
                     self.gateway.client_idle_timeout_ms = value.parse().with_context(|| parse_err("not a number"))?;
                 }
                 "GATEWAY_RETRIES" => self.gateway.retries = value.parse().with_context(|| parse_err("not a number"))?,
+                "MONITOR_CHECKS" => {
+                    self.monitor_checks = match value.as_str() {
+                        "true" | "1" => true,
+                        "false" | "0" => false,
+                        _ => bail!("{name}: use true or false"),
+                    }
+                }
+                "MONITOR_CONCURRENCY" => {
+                    self.monitor_concurrency = value.parse().with_context(|| parse_err("not a whole number"))?
+                }
+                "MONITOR_EXTRA_ROOTS" => self.monitor_extra_roots = Some(PathBuf::from(value)),
+                "MONITOR_OPEN_AFTER" => {
+                    self.monitor_open_after = value.parse().with_context(|| parse_err("not a whole number"))?
+                }
+                "MONITOR_CLOSE_AFTER" => {
+                    self.monitor_close_after = value.parse().with_context(|| parse_err("not a whole number"))?
+                }
+                "MONITOR_ALERT_EMAILS" => {
+                    self.monitor_alert_emails =
+                        value.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect();
+                }
+                "MONITOR_TELEGRAM_CHAT_ID" => self.monitor_telegram_chat_id = Some(value),
+                "MONITOR_ALERT_REPEAT_HOURS" => {
+                    self.monitor_alert_repeat_hours = value.parse().with_context(|| parse_err("not a whole number"))?
+                }
                 "CONFIG" => {}
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_GATEWAY_DEFAULT_RATE_PER_MINUTE, SATUPINTU_GATEWAY_BREAKER_THRESHOLD, SATUPINTU_GATEWAY_BREAKER_COOLDOWN_MS, SATUPINTU_GATEWAY_CLIENT_IDLE_TIMEOUT_MS, SATUPINTU_GATEWAY_RETRIES, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_GATEWAY_DEFAULT_RATE_PER_MINUTE, SATUPINTU_GATEWAY_BREAKER_THRESHOLD, SATUPINTU_GATEWAY_BREAKER_COOLDOWN_MS, SATUPINTU_GATEWAY_CLIENT_IDLE_TIMEOUT_MS, SATUPINTU_GATEWAY_RETRIES, SATUPINTU_MONITOR_CHECKS, SATUPINTU_MONITOR_CONCURRENCY, SATUPINTU_MONITOR_EXTRA_ROOTS, SATUPINTU_MONITOR_OPEN_AFTER, SATUPINTU_MONITOR_CLOSE_AFTER, SATUPINTU_MONITOR_ALERT_EMAILS, SATUPINTU_MONITOR_TELEGRAM_CHAT_ID, SATUPINTU_MONITOR_ALERT_REPEAT_HOURS, SATUPINTU_CONFIG"
                 ),
             }
         }
@@ -359,6 +412,23 @@ mod tests {
         let err = s.apply_env(env(&[("SATUPINTU_LISEN", "x")])).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("unknown setting SATUPINTU_LISEN"), "{err}");
         assert!(s.apply_env(env(&[("SATUPINTU_LISTEN", "nope")])).is_err());
+    }
+
+    #[test]
+    fn monitoring_settings_from_env() -> anyhow::Result<()> {
+        let mut s = Settings::default();
+        assert_eq!((s.monitor_checks, s.monitor_open_after, s.monitor_alert_repeat_hours), (true, 3, 6));
+        s.apply_env(env(&[
+            ("SATUPINTU_MONITOR_CHECKS", "false"),
+            ("SATUPINTU_MONITOR_ALERT_EMAILS", "ti@kotabogor.go.id, noc@kotabogor.go.id"),
+            ("SATUPINTU_MONITOR_TELEGRAM_CHAT_ID", "-100123"),
+            ("SATUPINTU_MONITOR_ALERT_REPEAT_HOURS", "2"),
+        ]))?;
+        assert!(!s.monitor_checks);
+        assert_eq!(s.monitor_alert_emails, ["ti@kotabogor.go.id", "noc@kotabogor.go.id"]);
+        assert_eq!((s.monitor_telegram_chat_id.as_deref(), s.monitor_alert_repeat_hours), (Some("-100123"), 2));
+        assert!(s.apply_env(env(&[("SATUPINTU_MONITOR_CHECKS", "ya")])).is_err());
+        Ok(())
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub enum DemoOutcome {
 }
 
 /// A stable pseudo-random number from a code (FNV-1a).
-fn spread(code: &str, salt: u64) -> u64 {
+pub(crate) fn spread(code: &str, salt: u64) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
     for byte in code.bytes() {
         hash ^= u64::from(byte);
@@ -146,6 +146,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
         store.set_service_form(code.as_str(), &serde_json::to_string(&form)?, "demo", now).await?;
     }
     crate::demo_evaluation::load(store, now).await?;
+    crate::demo_monitoring::load(store, now.timestamp()).await?;
     store.set_meta(DEMO_MARKER, DEMO_NAME).await?;
     Ok(DemoOutcome::Loaded { agencies: agencies.len(), services: entries.len() })
 }

@@ -1,5 +1,6 @@
-//! Hourly housekeeping: expired OIDC codes and refresh tokens, ended sessions, and the
-//! chat webhooks' record of handled updates leave the database (they stop mattering at
+//! Hourly housekeeping: expired OIDC codes and refresh tokens, ended sessions, the
+//! chat webhooks' record of handled updates, health-check results older than a week and
+//! roll-ups older than a year leave the database (they stop mattering at
 //! expiry anyway; this keeps the tables small).
 
 use std::time::Duration;
@@ -34,6 +35,11 @@ async fn sweep(store: &Store) {
         Ok(0) => {}
         Ok(n) => tracing::info!(removed = n, "ended sessions removed"),
         Err(e) => tracing::warn!(error = %e, "removing ended sessions failed"),
+    }
+    match store.prune_health(now.timestamp()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(removed = n, "old health-check results and roll-ups removed"),
+        Err(e) => tracing::warn!(error = %e, "removing old health-check results failed"),
     }
     match store.purge_channel_updates(now - KEEP_UPDATES).await {
         Ok(0) => {}

@@ -20,6 +20,7 @@ mod import;
 mod meta;
 pub mod metrics;
 mod migrate;
+pub mod monitoring;
 pub mod oidc;
 pub mod outbox;
 pub mod requests;

@@ -25,8 +25,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (13, "assistant", include_str!("../migrations/0013_assistant.sql")),
     (14, "talas_extras", include_str!("../migrations/0014_talas_extras.sql")),
     (15, "evaluation", include_str!("../migrations/0015_evaluation.sql")),
-    // 16 is the health monitoring's (another branch); versions apply by number, so a
-    // database that got 17 first takes 16 when it arrives.
+    (16, "monitoring", include_str!("../migrations/0016_monitoring.sql")),
     (17, "gateway", include_str!("../migrations/0017_gateway.sql")),
 ];
 

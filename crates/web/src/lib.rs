@@ -18,6 +18,7 @@ pub mod gateway;
 pub mod hooks;
 mod i18n;
 mod middleware;
+pub mod monitoring;
 pub mod oidc;
 mod open311;
 mod ops;

@@ -84,6 +84,9 @@ pub struct AppState {
     /// The API gateway: its client pool, route table, limits, breakers and log writer.
     pub(crate) gateway: Arc<crate::gateway::Gateway>,
     pub(crate) metrics: PrometheusHandle,
+    /// Uptime and daily bars of the monitored applications, computed at most every
+    /// half minute for every page that shows them.
+    pub health: Arc<crate::monitoring::HistoryCache>,
 }
 
 impl AppState {
@@ -111,6 +114,7 @@ impl AppState {
             limiter: Arc::default(),
             oidc_keys: Arc::default(),
             lookups: Arc::default(),
+            health: Arc::default(),
             metrics: crate::middleware::metrics_handle(),
         })
     }

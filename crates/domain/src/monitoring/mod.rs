@@ -3,10 +3,64 @@
 //! ([`HealthState::record`]).
 
 pub mod condition;
+pub mod spec;
 
 use serde::{Deserialize, Serialize};
 
 pub use condition::{Comparison, Condition, ConditionError, Observation, default_conditions};
+pub use spec::{CheckSpec, SpecError};
+
+/// The city's clock (WIB): a status page's "day" is a day in Bogor, not in UTC.
+pub const CITY_UTC_OFFSET_SECS: i64 = 7 * 3_600;
+
+/// The day number (days since 1970-01-01 in the city's time) of a Unix second.
+pub fn day_of(at: i64) -> i64 {
+    (at + CITY_UTC_OFFSET_SECS).div_euclid(86_400)
+}
+
+/// The Unix second the hour of `at` started.
+pub fn hour_of(at: i64) -> i64 {
+    at - at.rem_euclid(3_600)
+}
+
+/// Whether a reminder of an open incident is due: alerts go out when an incident opens and
+/// closes, and while it stays open at most once every `repeat_secs` (0: no reminders).
+pub fn reminder_due(last_alert_at: i64, now: i64, repeat_secs: i64) -> bool {
+    repeat_secs > 0 && now - last_alert_at >= repeat_secs
+}
+
+/// How a day looks on a status bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayHealth {
+    NoData,
+    Up,
+    /// Some checks failed, fewer than one in ten.
+    Partial,
+    Down,
+}
+
+impl DayHealth {
+    pub fn of(ok: u64, total: u64) -> Self {
+        if total == 0 {
+            Self::NoData
+        } else if ok == total {
+            Self::Up
+        } else if (total - ok) * 10 < total {
+            Self::Partial
+        } else {
+            Self::Down
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoData => "nodata",
+            Self::Up => "up",
+            Self::Partial => "partial",
+            Self::Down => "down",
+        }
+    }
+}
 
 /// Incidents open after this many failures in a row and close after this many successes, so
 /// one lost packet is not an outage and one lucky answer does not end one.
@@ -130,6 +184,21 @@ mod tests {
         assert!((1_000_000..1_000_060).contains(&next));
         assert_eq!(next.rem_euclid(60), i64::try_from(phase("KTP-EL", 60)).unwrap());
         assert_eq!(next_run("KTP-EL", 60, next), next, "due now runs now");
+    }
+
+    #[test]
+    fn days_are_city_days() {
+        // 2026-01-01 17:00 UTC is 00:00 on 2 January in Bogor.
+        let at = 1_767_286_800;
+        assert_eq!(day_of(at) - day_of(at - 1), 1);
+        assert_eq!(hour_of(at + 59), at);
+        assert!(reminder_due(0, 6 * 3_600, 6 * 3_600));
+        assert!(!reminder_due(0, 6 * 3_600 - 1, 6 * 3_600));
+        assert!(!reminder_due(0, 1_000_000, 0));
+        assert_eq!(DayHealth::of(0, 0), DayHealth::NoData);
+        assert_eq!(DayHealth::of(1_440, 1_440), DayHealth::Up);
+        assert_eq!(DayHealth::of(1_400, 1_440), DayHealth::Partial);
+        assert_eq!(DayHealth::of(1_000, 1_440), DayHealth::Down);
     }
 
     #[test]

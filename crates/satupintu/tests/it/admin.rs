@@ -24,6 +24,7 @@ const ADMIN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/layanan/KIA/formulir"),
     ("POST", "/admin/layanan/KIA/formulir"),
     ("GET", "/admin/kiriman"),
+    ("GET", "/admin/pantau"),
     ("POST", "/admin/kiriman/tidak-ada/kirim-ulang"),
     ("POST", "/admin/kiriman/opd/DISDUKCAPIL/kirim-ulang"),
     ("GET", "/admin/opd"),

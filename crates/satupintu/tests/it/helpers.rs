@@ -46,7 +46,9 @@ impl TestDb {
     /// A fresh, empty database, or `None` when PostgreSQL is not available (skip).
     pub async fn new(backend: Backend) -> Option<Self> {
         let dir = tempfile::tempdir().ok()?;
-        let mut settings = Settings { data_dir: dir.path().join("data"), ..Settings::default() };
+        // Health checks would call the catalog's real web addresses: tests that want them
+        // turn them on or drive `satupintu::monitor::Monitor` themselves.
+        let mut settings = Settings { data_dir: dir.path().join("data"), monitor_checks: false, ..Settings::default() };
         if backend == Backend::Postgres {
             let admin = postgres_admin_url()?;
             sqlx::any::install_default_drivers();

@@ -27,6 +27,7 @@ mod helpers;
 mod http_api;
 mod http_pages;
 mod import;
+mod monitoring;
 mod oidc;
 mod oidc_admin;
 mod oidc_errors;

@@ -1087,3 +1087,67 @@ eval-dashboard-lead = The latest evaluation results the city published, per fram
 eval-dashboard-none = No evaluation results have been published yet.
 eval-dashboard-pending = The index is not complete yet.
 eval-metric-scope-service = Application { $code }
+
+## Application monitoring (issue 8)
+monitor-days = { $n } days
+monitor-hours = { $n } h
+monitor-minutes = { $n } min
+monitor-under-a-minute = under a minute
+monitor-no-data = no data yet
+monitor-state-up = Working normally
+monitor-state-down = Disrupted
+monitor-state-degraded = Last check failed
+monitor-state-unknown = Not checked yet
+monitor-state-paused = Monitoring paused
+monitor-day-nodata = no data
+monitor-day-up = working normally ({ $uptime })
+monitor-day-partial = briefly disrupted ({ $uptime })
+monitor-day-down = disrupted ({ $uptime })
+monitor-cert-days = { $n } days
+status-title = Service status
+status-lead = Whether the city's service applications can be used right now. Each application is checked regularly from satupintu's server; disruptions are recorded as they happen.
+status-none = No application is monitored yet.
+status-all-up = Every monitored application is working normally.
+status-some-down = { $n } application(s) disrupted. The city's IT team has been told.
+status-open-incidents = Ongoing disruptions
+status-incident-open = disrupted since { $since } ({ $duration })
+status-incident-closed = disrupted from { $from } to { $to } ({ $duration })
+status-apps = Applications
+status-bars-help = Each bar is one day, from { $from } to today: green working, yellow briefly disrupted, red disrupted, grey no data.
+status-uptime-30d = { $uptime } over 30 days
+status-bars-label = Last 90 days of { $name }
+status-summary = Summary
+status-col-app = Application
+status-col-state = State
+status-col-30d = 30-day availability
+status-col-90d = 90-day availability
+status-col-bad-days = Disrupted days
+status-past-incidents = Disruptions in the last 30 days
+status-no-past-incidents = No disruption ended in the last 30 days.
+admin-monitor-title = Application monitoring
+admin-monitor-link = Application monitoring
+admin-monitor-lead = { $total } applications monitored, { $down } disrupted.
+admin-monitor-public = Public status page
+admin-monitor-24h = 24 hours
+admin-monitor-response = Response time
+admin-monitor-last = Last check
+admin-monitor-cert = Certificate
+admin-monitor-error = Why it failed
+service-down = This service's application is disrupted and may not open.
+service-down-since = This service's application has been disrupted since { $since } and may not open.
+service-down-status-link = See service status
+talas-service-down = Note: the { $name } application is disrupted and may not open. The city's IT team has been told.
+monitor-alert-down-subject = [satupintu] { $name } is down
+monitor-alert-down-body = The { $name } application ({ $code }) failed its check several times in a row.
+    Address: { $url }
+    Cause: { $cause }
+    Status: { $status_url }
+monitor-alert-still-subject = [satupintu] { $name } is still down
+monitor-alert-still-body = The { $name } application ({ $code }) has been down since { $since }.
+    Address: { $url }
+    Last cause: { $cause }
+    Status: { $status_url }
+monitor-alert-up-subject = [satupintu] { $name } recovered
+monitor-alert-up-body = The { $name } application ({ $code }) works again after { $duration } of disruption.
+    Address: { $url }
+    Status: { $status_url }

@@ -1057,3 +1057,67 @@ eval-dashboard-lead = Hasil evaluasi terbaru yang diterbitkan kota, per kerangka
 eval-dashboard-none = Belum ada hasil evaluasi yang diterbitkan.
 eval-dashboard-pending = Indeks belum lengkap.
 eval-metric-scope-service = Aplikasi { $code }
+
+## Pemantauan aplikasi (isu 8)
+monitor-days = { $n } hari
+monitor-hours = { $n } jam
+monitor-minutes = { $n } menit
+monitor-under-a-minute = kurang dari 1 menit
+monitor-no-data = belum ada data
+monitor-state-up = Berjalan normal
+monitor-state-down = Terganggu
+monitor-state-degraded = Pemeriksaan terakhir gagal
+monitor-state-unknown = Belum diperiksa
+monitor-state-paused = Pemantauan dijeda
+monitor-day-nodata = tidak ada data
+monitor-day-up = berjalan normal ({ $uptime })
+monitor-day-partial = sempat terganggu ({ $uptime })
+monitor-day-down = terganggu ({ $uptime })
+monitor-cert-days = { $n } hari
+status-title = Status layanan
+status-lead = Apakah aplikasi layanan kota sedang dapat dipakai. Setiap aplikasi diperiksa secara berkala dari server satupintu; gangguan dicatat apa adanya.
+status-none = Belum ada aplikasi yang dipantau.
+status-all-up = Semua aplikasi yang dipantau berjalan normal.
+status-some-down = { $n } aplikasi sedang terganggu. Tim TI kota sudah diberi tahu.
+status-open-incidents = Gangguan yang sedang berlangsung
+status-incident-open = terganggu sejak { $since } ({ $duration })
+status-incident-closed = terganggu { $from } sampai { $to } ({ $duration })
+status-apps = Aplikasi
+status-bars-help = Setiap batang adalah satu hari, dari { $from } sampai hari ini: hijau berjalan normal, kuning sempat terganggu, merah terganggu, abu-abu tidak ada data.
+status-uptime-30d = { $uptime } dalam 30 hari
+status-bars-label = 90 hari terakhir { $name }
+status-summary = Ringkasan
+status-col-app = Aplikasi
+status-col-state = Keadaan
+status-col-30d = Ketersediaan 30 hari
+status-col-90d = Ketersediaan 90 hari
+status-col-bad-days = Hari terganggu
+status-past-incidents = Gangguan 30 hari terakhir
+status-no-past-incidents = Tidak ada gangguan yang sudah selesai dalam 30 hari terakhir.
+admin-monitor-title = Pemantauan aplikasi
+admin-monitor-link = Pemantauan aplikasi
+admin-monitor-lead = { $total } aplikasi dipantau, { $down } terganggu.
+admin-monitor-public = Halaman status publik
+admin-monitor-24h = 24 jam
+admin-monitor-response = Waktu tanggap
+admin-monitor-last = Pemeriksaan terakhir
+admin-monitor-cert = Sertifikat
+admin-monitor-error = Sebab kegagalan
+service-down = Aplikasi layanan ini sedang terganggu dan mungkin tidak dapat dibuka.
+service-down-since = Aplikasi layanan ini terganggu sejak { $since } dan mungkin tidak dapat dibuka.
+service-down-status-link = Lihat status layanan
+talas-service-down = Perhatian: aplikasi { $name } sedang terganggu dan mungkin tidak dapat dibuka. Tim TI kota sudah diberi tahu.
+monitor-alert-down-subject = [satupintu] { $name } terganggu
+monitor-alert-down-body = Aplikasi { $name } ({ $code }) tidak lolos pemeriksaan beberapa kali berturut-turut.
+    Alamat: { $url }
+    Sebab: { $cause }
+    Status: { $status_url }
+monitor-alert-still-subject = [satupintu] { $name } masih terganggu
+monitor-alert-still-body = Aplikasi { $name } ({ $code }) masih terganggu sejak { $since }.
+    Alamat: { $url }
+    Sebab terakhir: { $cause }
+    Status: { $status_url }
+monitor-alert-up-subject = [satupintu] { $name } pulih
+monitor-alert-up-body = Aplikasi { $name } ({ $code }) kembali berjalan normal setelah terganggu { $duration }.
+    Alamat: { $url }
+    Status: { $status_url }

@@ -9,6 +9,7 @@ mod admin_agencies;
 mod admin_clients;
 mod admin_form;
 mod admin_import;
+mod admin_monitor;
 mod admin_outbox;
 mod admin_service_form;
 mod admin_services;
@@ -38,8 +39,11 @@ mod requests_own;
 mod requests_track;
 mod search;
 mod service;
+mod status;
 mod survey;
 mod talas;
+
+pub(crate) use office::local_time;
 
 use askama::Template;
 use axum::Router;
@@ -151,6 +155,9 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/layanan/{code}/formulir", get(form_editor::admin_show).post(form_editor::admin_save))
         // Deliveries to agency systems given up on (dead letters), sent again by an admin.
         .route("/admin/kiriman", get(admin_outbox::list))
+        // Health of the integrated applications: public, and the IT office's view.
+        .route("/status", get(status::page))
+        .route("/admin/pantau", get(admin_monitor::page))
         .route("/admin/kiriman/{id}/kirim-ulang", axum::routing::post(admin_outbox::resend))
         .route("/admin/kiriman/opd/{agency}/kirim-ulang", axum::routing::post(admin_outbox::resend_agency))
         // Back-office for the catalog: agencies, new services, file import and export.

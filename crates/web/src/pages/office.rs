@@ -34,7 +34,7 @@ pub(super) fn status_text(t: Tr, status: &str) -> String {
 }
 
 /// A time as the city reads it (WIB).
-pub(super) fn local_time(at: DateTime<Utc>) -> String {
+pub(crate) fn local_time(at: DateTime<Utc>) -> String {
     let offset = TimeDelta::try_hours(i64::from(BOGOR_UTC_OFFSET_HOURS)).unwrap_or_default();
     format!("{} WIB", (at + offset).format("%d-%m-%Y %H:%M"))
 }

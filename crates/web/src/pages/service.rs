@@ -66,6 +66,8 @@ struct ServicePage {
     has_standard: bool,
     history: Vec<HistoryItem>,
     target_year: String,
+    /// "The application has not been answering since …", while its monitor says it is down.
+    down_warning: Option<String>,
 }
 
 fn action(
@@ -129,6 +131,11 @@ pub async fn page(
         })
         .collect();
     let survey = state.store.service_survey(s.code.as_str()).await.map_err(PageError::store(ctx.lang))?;
+    let health = state.store.service_health(s.code.as_str()).await.map_err(PageError::store(ctx.lang))?;
+    let down_warning = health.filter(|h| h.down).map(|h| match h.since {
+        Some(since) => t.with("service-down-since", "since", crate::monitoring::local_time(since)),
+        None => t.get("service-down"),
+    });
     let page = ServicePage {
         ikm: survey.as_ref().and_then(|totals| super::survey::summary(ctx.tr(), totals)),
         applies_here: s.status.is_active()
@@ -161,6 +168,7 @@ pub async fn page(
         has_standard: !std.requirements.is_empty() || !std.procedure.is_empty() || std.duration_days.is_some(),
         history,
         target_year: s.target_year.map(|y| y.to_string()).unwrap_or_default(),
+        down_warning,
     };
     render(lang, &page)
 }

@@ -48,8 +48,10 @@ fn applies_here(s: &ServiceDetail) -> bool {
         && s.service.status.is_active()
 }
 
-/// The card of a service, with what one may ask next.
-pub fn card(ctx: &Ctx<'_>, s: &ServiceDetail) -> Vec<Reply> {
+/// The card of a service, with what one may ask next; first a warning when the service's
+/// application is down (its monitor has an open incident), so no one is sent to a dead page
+/// without being told.
+pub async fn card(ctx: &Ctx<'_>, s: &ServiceDetail) -> Result<Vec<Reply>, StoreError> {
     let t = ctx.t();
     let code = s.service.code.as_str();
     let summary = s.service.summary.clone().unwrap_or_default();
@@ -69,7 +71,12 @@ pub fn card(ctx: &Ctx<'_>, s: &ServiceDetail) -> Vec<Reply> {
     let second = Reply::text(if applies_here(s) { "…".to_string() } else { t.get("talas-service-elsewhere") })
         .with_buttons(next)
         .with_link(t.get("talas-btn-open"), open_link(ctx, s));
-    vec![first, second]
+    let mut replies = Vec::new();
+    if ctx.state.store.service_health(code).await?.is_some_and(|h| h.down) {
+        replies.push(Reply::text(t.with("talas-service-down", "name", s.service.name.clone())));
+    }
+    replies.extend([first, second]);
+    Ok(replies)
 }
 
 /// What the person asked about the service: `syarat`, `biaya`, `waktu` or `lokasi`.

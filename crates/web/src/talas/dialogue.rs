@@ -332,7 +332,7 @@ async fn perform(
             let draft = st.draft.take();
             return fill::start(ctx, st, code, draft.as_deref()).await;
         }
-        _ => answers::card(ctx, &detail),
+        _ => answers::card(ctx, &detail).await?,
     })
 }
 

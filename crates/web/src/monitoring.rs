@@ -1,0 +1,127 @@
+//! Monitoring as people read it: the public status page, the admin view, the service
+//! page's warning and Talas. The slow parts (uptime over the roll-ups, 90 daily bars per
+//! application) are computed at most every [`HISTORY_TTL`] and shared by every page
+//! render, so a thousand monitored applications cost one set of aggregate queries per half
+//! minute, not one per visitor; current states and incidents are read fresh each time.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use domain::monitoring::day_of;
+use store::monitoring::{DayBar, Uptime};
+use store::{Store, StoreError};
+
+use crate::i18n::Tr;
+
+/// How long computed history is reused. Roll-ups change by one check per interval (a
+/// minute by default), so half a minute of lag changes no figure anyone acts on.
+pub const HISTORY_TTL: Duration = Duration::from_secs(30);
+/// Days of bars on the status page.
+pub const BAR_DAYS: i64 = 90;
+
+/// Uptime and bars for every monitored application, by service id.
+#[derive(Debug, Default)]
+pub struct History {
+    pub last_24h: HashMap<String, Uptime>,
+    pub last_30d: HashMap<String, Uptime>,
+    pub last_90d: HashMap<String, Uptime>,
+    pub bars: HashMap<String, Vec<DayBar>>,
+    /// The city day the bars end on (today).
+    pub today: i64,
+}
+
+#[derive(Default)]
+pub struct HistoryCache {
+    inner: tokio::sync::Mutex<Option<(Instant, Arc<History>)>>,
+}
+
+impl HistoryCache {
+    /// The history, computed now if the cached one is older than [`HISTORY_TTL`]. One
+    /// caller computes while the others wait for its result.
+    pub async fn get(&self, store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
+        let mut slot = self.inner.lock().await;
+        if let Some((at, history)) = slot.as_ref()
+            && at.elapsed() < HISTORY_TTL
+            && history.today == day_of(now)
+        {
+            return Ok(history.clone());
+        }
+        let today = day_of(now);
+        let bars = store.day_bars(today - (BAR_DAYS - 1)).await?;
+        let sum = |from_day: i64| -> HashMap<String, Uptime> {
+            bars.iter()
+                .map(|(id, days)| {
+                    let (ok, total) = days
+                        .iter()
+                        .filter(|d| d.day >= from_day)
+                        .fold((0, 0), |(ok, total), d| (ok + d.ok, total + d.total));
+                    (id.clone(), Uptime { ok, total, response_ms_sum: 0 })
+                })
+                .collect()
+        };
+        let history = Arc::new(History {
+            last_24h: store.uptime_since_hour(now - 86_400).await?,
+            last_30d: sum(today - 29),
+            last_90d: sum(today - (BAR_DAYS - 1)),
+            bars,
+            today,
+        });
+        *slot = Some((Instant::now(), history.clone()));
+        Ok(history)
+    }
+
+    /// Forgets the cached history (after a check is recorded in tests, or edited).
+    pub async fn clear(&self) {
+        *self.inner.lock().await = None;
+    }
+}
+
+/// "2 jam 5 menit", "3 hari 4 jam", "kurang dari 1 menit".
+pub fn duration_label(t: Tr, secs: i64) -> String {
+    let secs = secs.max(0);
+    let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3_600, secs % 3_600 / 60);
+    let parts: Vec<String> = if days > 0 {
+        vec![t.with("monitor-days", "n", days), t.with("monitor-hours", "n", hours)]
+    } else if hours > 0 {
+        vec![t.with("monitor-hours", "n", hours), t.with("monitor-minutes", "n", minutes)]
+    } else if minutes > 0 {
+        vec![t.with("monitor-minutes", "n", minutes)]
+    } else {
+        return t.get("monitor-under-a-minute");
+    };
+    parts.into_iter().filter(|p| !p.starts_with('0')).collect::<Vec<_>>().join(" ")
+}
+
+/// "99,95 %", or the catalog's word for no data.
+pub fn uptime_label(t: Tr, uptime: Option<&Uptime>) -> String {
+    uptime
+        .and_then(|u| domain::monitoring::uptime_hundredths(u.ok, u.total))
+        .map_or_else(|| t.get("monitor-no-data"), domain::monitoring::show_uptime)
+}
+
+/// A time in the city's clock, as the pages show it.
+pub fn local_time(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0).map(crate::pages::local_time).unwrap_or_default()
+}
+
+/// A city day number as `dd-mm-yyyy`.
+pub fn day_label(day: i64) -> String {
+    chrono::DateTime::from_timestamp(day * 86_400, 0).map(|d| d.format("%d-%m-%Y").to_string()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn durations_read_naturally() {
+        let t = Lang::Id.tr();
+        assert_eq!(duration_label(t, 30), "kurang dari 1 menit");
+        assert_eq!(duration_label(t, 125 * 60), "2 jam 5 menit");
+        assert_eq!(duration_label(t, 3 * 86_400 + 3_600), "3 hari 1 jam");
+        assert_eq!(duration_label(t, 2 * 3_600), "2 jam");
+        assert_eq!(day_label(day_of(1_767_286_800)), "02-01-2026");
+    }
+}
