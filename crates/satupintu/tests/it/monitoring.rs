@@ -338,6 +338,16 @@ on_both_backends!(status_and_admin_pages, |db| {
     assert!(admin_page.contains("1 terganggu"), "{admin_page}");
     let (_, home) = get(&app, "/admin", Some(&cookie)).await;
     assert!(home.contains("/admin/pantau"));
+    // Talas says so with the service's card.
+    let response = client()
+        .post(app.url("/api/v1/assistant/messages"))
+        .json(&serde_json::json!({"sender": "pantau-1", "message": down.name}))
+        .send()
+        .await
+        .unwrap();
+    let replies: Vec<serde_json::Value> = response.json().await.unwrap();
+    let said: Vec<&str> = replies.iter().filter_map(|r| r["text"].as_str()).collect();
+    assert!(said.iter().any(|t| t.contains("sedang terganggu")), "{said:?}");
 });
 
 async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
