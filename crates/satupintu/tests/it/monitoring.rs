@@ -323,7 +323,7 @@ on_both_backends!(status_and_admin_pages, |db| {
     assert_eq!(status, 200);
     assert!(page.contains("Status layanan") && page.contains("aplikasi sedang terganggu"), "{page}");
     assert!(page.contains(&down.name));
-    assert!(page.contains("class=\"bar up\""), "daily bars");
+    assert!(page.contains("class=\"bar up w"), "daily bars");
     assert!(page.contains("terganggu sejak"), "the open incident");
     assert!(page.contains("<table>"), "a table beside the bars");
     let (status, service) = get(&app, &format!("/layanan/{}", down.code), None).await;
