@@ -55,14 +55,16 @@ share = 100 * (c1 - c0) / hz / wall
 print(f"monitoring {int(apps)} apps every 60 s: {int(r1 - r0)} checks in {wall:.0f} s "
       f"({(r1 - r0) / wall:.1f}/s, expected {apps / 60:.1f}/s); server CPU {share:.2f} % of one core (target < 5 %)")
 PY
-grep -c " WARN \| ERROR " "$WORK/server.log" | xargs echo "warnings in the server log:"
+echo "server log warnings and errors:"; grep " WARN \| ERROR " "$WORK/server.log" | cut -c1-200 | sort | uniq -c | head -5 || true
 
 python3 "$ROOT/bench/monitor_seed.py" history "$WORK/data/satupintu.sqlite3"
 cookie=$(session_cookie "$BASE" admin@contoh.id kata-sandi-uji)
 curl -fsS -H "cookie: $cookie" "$BASE/admin/pantau" -o "$WORK/admin.html"
-echo "admin page: $(grep -c '<tr>' "$WORK/admin.html") table rows, $(wc -c <"$WORK/admin.html") bytes"
+curl -fsS "$BASE/status" -o "$WORK/status.html"
+echo "admin page: $(grep -c '<tr>' "$WORK/admin.html") table rows, $(wc -c <"$WORK/admin.html") bytes;" \
+  "status page: $(wc -c <"$WORK/status.html") bytes"
 rows=()
-rows+=("$(wrk_row 'trivial (/healthz)' "$BASE/healthz")")
-rows+=("$(wrk_row 'admin /admin/pantau' -H "cookie: $cookie" "$BASE/admin/pantau")")
-rows+=("$(wrk_row 'status page /status' "$BASE/status")")
+rows+=("$(wrk_row trivial_healthz "$BASE/healthz")")
+rows+=("$(wrk_row admin_pantau -H "cookie: $cookie" "$BASE/admin/pantau")")
+rows+=("$(wrk_row status_page "$BASE/status")")
 wrk_table "${rows[@]}"

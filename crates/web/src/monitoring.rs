@@ -31,49 +31,81 @@ pub struct History {
     pub today: i64,
 }
 
+type Slot = Arc<std::sync::RwLock<Option<(Instant, Arc<History>)>>>;
+
 #[derive(Default)]
 pub struct HistoryCache {
-    inner: tokio::sync::Mutex<Option<(Instant, Arc<History>)>>,
+    current: Slot,
+    /// Held by the one computation running, so a thousand visitors never start a
+    /// thousand.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
+}
+
+async fn compute(store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
+    let today = day_of(now);
+    let bars = store.day_bars(today - (BAR_DAYS - 1)).await?;
+    let sum = |from_day: i64| -> HashMap<String, Uptime> {
+        bars.iter()
+            .map(|(id, days)| {
+                let (ok, total) = days
+                    .iter()
+                    .filter(|d| d.day >= from_day)
+                    .fold((0, 0), |(ok, total), d| (ok + d.ok, total + d.total));
+                (id.clone(), Uptime { ok, total, response_ms_sum: 0 })
+            })
+            .collect()
+    };
+    Ok(Arc::new(History {
+        last_24h: store.uptime_since_hour(now - 86_400).await?,
+        last_30d: sum(today - 29),
+        last_90d: sum(today - (BAR_DAYS - 1)),
+        bars,
+        today,
+    }))
 }
 
 impl HistoryCache {
-    /// The history, computed now if the cached one is older than [`HISTORY_TTL`]. One
-    /// caller computes while the others wait for its result.
-    pub async fn get(&self, store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
-        let mut slot = self.inner.lock().await;
-        if let Some((at, history)) = slot.as_ref()
-            && at.elapsed() < HISTORY_TTL
-            && history.today == day_of(now)
-        {
-            return Ok(history.clone());
-        }
-        let today = day_of(now);
-        let bars = store.day_bars(today - (BAR_DAYS - 1)).await?;
-        let sum = |from_day: i64| -> HashMap<String, Uptime> {
-            bars.iter()
-                .map(|(id, days)| {
-                    let (ok, total) = days
-                        .iter()
-                        .filter(|d| d.day >= from_day)
-                        .fold((0, 0), |(ok, total), d| (ok + d.ok, total + d.total));
-                    (id.clone(), Uptime { ok, total, response_ms_sum: 0 })
-                })
-                .collect()
-        };
-        let history = Arc::new(History {
-            last_24h: store.uptime_since_hour(now - 86_400).await?,
-            last_30d: sum(today - 29),
-            last_90d: sum(today - (BAR_DAYS - 1)),
-            bars,
-            today,
-        });
-        *slot = Some((Instant::now(), history.clone()));
-        Ok(history)
+    fn cached(&self) -> Option<(Instant, Arc<History>)> {
+        self.current.read().ok().and_then(|slot| slot.clone())
     }
 
-    /// Forgets the cached history (after a check is recorded in tests, or edited).
-    pub async fn clear(&self) {
-        *self.inner.lock().await = None;
+    fn keep(slot: &Slot, history: Arc<History>) {
+        if let Ok(mut slot) = slot.write() {
+            *slot = Some((Instant::now(), history));
+        }
+    }
+
+    /// The history. Older than [`HISTORY_TTL`], it is still served while one background
+    /// task computes the next (no visitor waits for the aggregates, and none sees a
+    /// latency spike every half minute); only the first call, or the first of a new day,
+    /// computes while the caller waits.
+    pub async fn get(&self, store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
+        if let Some((at, history)) = self.cached()
+            && history.today == day_of(now)
+        {
+            if at.elapsed() >= HISTORY_TTL
+                && let Ok(guard) = self.refreshing.clone().try_lock_owned()
+            {
+                let (slot, store) = (self.current.clone(), store.clone());
+                tokio::spawn(async move {
+                    match compute(&store, now).await {
+                        Ok(history) => Self::keep(&slot, history),
+                        Err(e) => tracing::warn!(error = %e, "monitoring history not refreshed"),
+                    }
+                    drop(guard);
+                });
+            }
+            return Ok(history);
+        }
+        let _guard = self.refreshing.lock().await;
+        if let Some((_, history)) = self.cached()
+            && history.today == day_of(now)
+        {
+            return Ok(history);
+        }
+        let history = compute(store, now).await?;
+        Self::keep(&self.current, history.clone());
+        Ok(history)
     }
 }
 
@@ -91,13 +123,6 @@ pub fn duration_label(t: Tr, secs: i64) -> String {
         return t.get("monitor-under-a-minute");
     };
     parts.into_iter().filter(|p| !p.starts_with('0')).collect::<Vec<_>>().join(" ")
-}
-
-/// "99,95 %", or the catalog's word for no data.
-pub fn uptime_label(t: Tr, uptime: Option<&Uptime>) -> String {
-    uptime
-        .and_then(|u| domain::monitoring::uptime_hundredths(u.ok, u.total))
-        .map_or_else(|| t.get("monitor-no-data"), domain::monitoring::show_uptime)
 }
 
 /// A time in the city's clock, as the pages show it.

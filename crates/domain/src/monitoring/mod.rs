@@ -30,7 +30,7 @@ pub fn reminder_due(last_alert_at: i64, now: i64, repeat_secs: i64) -> bool {
 }
 
 /// How a day looks on a status bar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DayHealth {
     NoData,
     Up,

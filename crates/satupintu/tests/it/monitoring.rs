@@ -323,7 +323,7 @@ on_both_backends!(status_and_admin_pages, |db| {
     assert_eq!(status, 200);
     assert!(page.contains("Status layanan") && page.contains("aplikasi sedang terganggu"), "{page}");
     assert!(page.contains(&down.name));
-    assert!(page.contains("class=\"bar up\""), "daily bars");
+    assert!(page.contains("class=\"bar up w"), "daily bars");
     assert!(page.contains("terganggu sejak"), "the open incident");
     assert!(page.contains("<table>"), "a table beside the bars");
     let (status, service) = get(&app, &format!("/layanan/{}", down.code), None).await;
@@ -338,6 +338,16 @@ on_both_backends!(status_and_admin_pages, |db| {
     assert!(admin_page.contains("1 terganggu"), "{admin_page}");
     let (_, home) = get(&app, "/admin", Some(&cookie)).await;
     assert!(home.contains("/admin/pantau"));
+    // Talas says so with the service's card.
+    let response = client()
+        .post(app.url("/api/v1/assistant/messages"))
+        .json(&serde_json::json!({"sender": "pantau-1", "message": down.name}))
+        .send()
+        .await
+        .unwrap();
+    let replies: Vec<serde_json::Value> = response.json().await.unwrap();
+    let said: Vec<&str> = replies.iter().filter_map(|r| r["text"].as_str()).collect();
+    assert!(said.iter().any(|t| t.contains("sedang terganggu")), "{said:?}");
 });
 
 async fn get(app: &TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {

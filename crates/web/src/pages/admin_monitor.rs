@@ -8,10 +8,12 @@ use axum::extract::State;
 use axum::response::Html;
 use chrono::Utc;
 
-use super::status::{IncidentLine, incident_line, state_of};
+use std::collections::HashMap;
+
+use super::status::{IncidentLine, StateLabels, incident_line};
 use crate::auth::roles::Admin;
 use crate::error::{PageError, render};
-use crate::monitoring::{local_time, uptime_label};
+use crate::monitoring::local_time;
 use crate::state::AppState;
 use crate::views::{Layout, Nav, PageCtx};
 
@@ -50,20 +52,25 @@ pub async fn page(State(state): State<AppState>, ctx: PageCtx, _admin: Admin) ->
     // Down first, then those whose last check failed; the catalog's order within each.
     checks.sort_by_key(|c| (!c.down, c.last_ok != Some(false)));
     let dash = || "–".to_string();
+    // Labels are looked up once per page, not once per row: a thousand rows stay cheap.
+    let labels = StateLabels::new(t);
+    let mut cert_days: HashMap<i64, String> = HashMap::new();
     let rows: Vec<MonitorRow> = checks
         .iter()
         .map(|c| {
-            let (label, class) = state_of(t, c);
+            let (label, class) = labels.of(c);
             MonitorRow {
                 code: c.code.clone(),
                 name: c.name.clone(),
                 state: label,
                 state_class: class,
-                uptime_24h: uptime_label(t, history.last_24h.get(&c.service_id)),
-                uptime_30d: uptime_label(t, history.last_30d.get(&c.service_id)),
+                uptime_24h: labels.uptime(history.last_24h.get(&c.service_id)),
+                uptime_30d: labels.uptime(history.last_30d.get(&c.service_id)),
                 response: c.last_response_ms.map_or_else(dash, |ms| format!("{ms} ms")),
                 last_check: c.last_checked_at.map_or_else(dash, local_time),
-                certificate: c.certificate_days.map_or_else(dash, |d| t.with("monitor-cert-days", "n", d)),
+                certificate: c.certificate_days.map_or_else(dash, |d| {
+                    cert_days.entry(d).or_insert_with(|| t.with("monitor-cert-days", "n", d)).clone()
+                }),
                 error: c.last_error.clone().unwrap_or_default().chars().take(160).collect(),
                 certificate_soon: c.certificate_days.is_some_and(|d| d <= 14),
             }

@@ -48,10 +48,15 @@ fn applies_here(s: &ServiceDetail) -> bool {
         && s.service.status.is_active()
 }
 
-/// The card of a service, with what one may ask next; first a warning when the service's
-/// application is down (its monitor has an open incident), so no one is sent to a dead page
-/// without being told.
-pub async fn card(ctx: &Ctx<'_>, s: &ServiceDetail) -> Result<Vec<Reply>, StoreError> {
+/// A warning when the service's application is down (its monitor has an open incident), so
+/// no one is sent to a dead page without being told; said before any answer about it.
+pub async fn down_notice(ctx: &Ctx<'_>, s: &ServiceDetail) -> Result<Option<Reply>, StoreError> {
+    let down = ctx.state.store.service_health(s.service.code.as_str()).await?.is_some_and(|h| h.down);
+    Ok(down.then(|| Reply::text(ctx.t().with("talas-service-down", "name", s.service.name.clone()))))
+}
+
+/// The card of a service, with what one may ask next.
+pub fn card(ctx: &Ctx<'_>, s: &ServiceDetail) -> Vec<Reply> {
     let t = ctx.t();
     let code = s.service.code.as_str();
     let summary = s.service.summary.clone().unwrap_or_default();
@@ -71,12 +76,7 @@ pub async fn card(ctx: &Ctx<'_>, s: &ServiceDetail) -> Result<Vec<Reply>, StoreE
     let second = Reply::text(if applies_here(s) { "…".to_string() } else { t.get("talas-service-elsewhere") })
         .with_buttons(next)
         .with_link(t.get("talas-btn-open"), open_link(ctx, s));
-    let mut replies = Vec::new();
-    if ctx.state.store.service_health(code).await?.is_some_and(|h| h.down) {
-        replies.push(Reply::text(t.with("talas-service-down", "name", s.service.name.clone())));
-    }
-    replies.extend([first, second]);
-    Ok(replies)
+    vec![first, second]
 }
 
 /// What the person asked about the service: `syarat`, `biaya`, `waktu` or `lokasi`.

@@ -322,7 +322,8 @@ async fn perform(
         return Ok(vec![Reply::text(t.get("talas-no-service"))]);
     };
     st.service = Some(code.to_string());
-    Ok(match intent {
+    let notice = answers::down_notice(ctx, &detail).await?;
+    let replies = match intent {
         Intent::Requirements => answers::info(ctx, &detail, "syarat"),
         Intent::Cost => answers::info(ctx, &detail, "biaya"),
         Intent::Duration => answers::info(ctx, &detail, "waktu"),
@@ -332,8 +333,9 @@ async fn perform(
             let draft = st.draft.take();
             return fill::start(ctx, st, code, draft.as_deref()).await;
         }
-        _ => answers::card(ctx, &detail).await?,
-    })
+        _ => answers::card(ctx, &detail),
+    };
+    Ok(notice.into_iter().chain(replies).collect())
 }
 
 /// A status question: by the code in the message, else the person's own latest requests
