@@ -282,12 +282,17 @@ impl Store {
         Ok(())
     }
 
-    /// Every call in order, and the head, for verification.
+    /// Every call in order, and the head, for verification. The head is read first and
+    /// only rows up to it are read, so a batch committed meanwhile is not mistaken for
+    /// rows removed from the end.
     pub async fn gateway_log(&self) -> Result<(Vec<CallEntry>, (i64, String)), StoreError> {
+        let head = sqlx::query("SELECT seq, hash FROM gateway_log_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head = (head.int("seq")?, head.text("hash")?);
         let rows = sqlx::query(
             "SELECT seq, at, consumer, user_id, app, method, path, status, duration_ms, bytes_in, bytes_out, \
-             prev_hash, hash FROM gateway_log ORDER BY seq",
+             prev_hash, hash FROM gateway_log WHERE seq <= $1 ORDER BY seq",
         )
+        .bind(head.0)
         .fetch_all(&self.pool)
         .await?;
         let entries = rows
@@ -310,8 +315,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        let head = sqlx::query("SELECT seq, hash FROM gateway_log_head WHERE id = 1").fetch_one(&self.pool).await?;
-        Ok((entries, (head.int("seq")?, head.text("hash")?)))
+        Ok((entries, head))
     }
 }
 

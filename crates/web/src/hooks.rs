@@ -34,9 +34,8 @@ fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<Hmac<Sha256>> {
 
 /// The signature header value for `body` at `timestamp`.
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    let hex: String = mac(secret, timestamp, body)
-        .map(|m| m.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
-        .unwrap_or_default();
+    let hex: String =
+        mac(secret, timestamp, body).map(|m| domain::gateway_log::hex(&m.finalize().into_bytes())).unwrap_or_default();
     format!("t={timestamp},v1={hex}")
 }
 

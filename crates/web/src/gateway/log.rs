@@ -1,7 +1,10 @@
 //! The access log writer: calls are queued without waiting and written in batches, one
 //! transaction per batch, so logging every call costs the proxy a channel send, not a
-//! database round trip. Entries queued when the process stops abruptly are lost; the chain
-//! stays intact because each batch is chained inside its own transaction.
+//! database round trip. The queue is unbounded: an entry is never dropped for lack of room
+//! (a bounded queue would have to drop or park a task per entry); while the database is
+//! slower than the traffic it grows, which `gateway_log_queued` shows. Entries queued when
+//! the process stops abruptly are lost; the chain stays intact because each batch is
+//! chained inside its own transaction.
 
 use std::time::Duration;
 
@@ -10,19 +13,17 @@ use store::gateway::NewCall;
 use tokio::sync::mpsc;
 
 /// Calls per transaction at most.
-const MAX_BATCH: usize = 1_000;
-/// Queue length before callers start handing entries to tasks that wait for room.
-const QUEUE: usize = 16_384;
+const MAX_BATCH: usize = 5_000;
 
 #[derive(Clone)]
 pub struct AccessLog {
-    tx: mpsc::Sender<NewCall>,
+    tx: mpsc::UnboundedSender<NewCall>,
 }
 
 impl AccessLog {
     /// Starts the writer (inside a Tokio runtime); it stops when every handle is gone.
     pub fn start(store: Store) -> Self {
-        let (tx, mut rx) = mpsc::channel::<NewCall>(QUEUE);
+        let (tx, mut rx) = mpsc::unbounded_channel::<NewCall>();
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(MAX_BATCH);
             while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -38,6 +39,7 @@ impl AccessLog {
                     tokio::time::sleep(Duration::from_millis(200 * attempt)).await;
                 }
                 batch.clear();
+                metrics::gauge!("gateway_log_queued").set(rx.len() as f64);
             }
         });
         Self { tx }
@@ -45,21 +47,8 @@ impl AccessLog {
 
     /// Queues a finished call; never waits.
     pub fn record(&self, call: NewCall) {
-        match self.tx.try_send(call) {
-            Ok(()) => {}
-            Err(mpsc::error::TrySendError::Full(call)) => {
-                // Under a burst the writer is behind: wait for room off the request path
-                // rather than drop a log entry.
-                let tx = self.tx.clone();
-                if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                    handle.spawn(async move {
-                        let _ = tx.send(call).await;
-                    });
-                }
-            }
-            Err(mpsc::error::TrySendError::Closed(_)) => {
-                tracing::error!("gateway access log writer stopped; call not logged");
-            }
+        if self.tx.send(call).is_err() {
+            tracing::error!("gateway access log writer stopped; call not logged");
         }
     }
 }
