@@ -18,6 +18,32 @@ pub enum Backend {
 pub struct TestDb {
     pub settings: Settings,
     pub dir: TempDir,
+    _postgres: Option<PostgresDb>,
+}
+
+/// A PostgreSQL database made for one test, dropped when the test ends: a suite run makes
+/// a few hundred, and each costs about 10 MB of disk while it exists.
+struct PostgresDb {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PostgresDb {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread of its
+        // own with a runtime of its own does the work, and the test waits for it. FORCE
+        // ends the connections the test's pools still hold.
+        let (admin, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.ok()?;
+                conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).await.ok()?;
+                Some(())
+            })
+        });
+        let _ = dropped.join();
+    }
 }
 
 fn postgres_admin_url() -> Option<String> {
@@ -49,6 +75,7 @@ impl TestDb {
         // Health checks would call the catalog's real web addresses: tests that want them
         // turn them on or drive `satupintu::monitor::Monitor` themselves.
         let mut settings = Settings { data_dir: dir.path().join("data"), monitor_checks: false, ..Settings::default() };
+        let mut postgres = None;
         if backend == Backend::Postgres {
             let admin = postgres_admin_url()?;
             sqlx::any::install_default_drivers();
@@ -56,8 +83,15 @@ impl TestDb {
             let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.ok()?;
             conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).await.ok()?;
             settings.database_url = Some(Secret::new(with_database(&admin, &name)));
+            postgres = Some(PostgresDb { admin_url: admin, name });
         }
-        Some(Self { settings, dir })
+        Some(Self { settings, dir, _postgres: postgres })
+    }
+
+    /// Another handle on a database a test already has (a second server on it): dropping it
+    /// leaves the database to its owner.
+    pub fn sharing(settings: Settings) -> Self {
+        Self { settings, dir: tempfile::tempdir().expect("temporary folder"), _postgres: None }
     }
 }
 

@@ -261,8 +261,7 @@ on_both_backends!(a_linked_chat_applies_as_its_person_and_sees_its_own, |db| {
 
 on_both_backends!(a_second_server_carries_on_the_conversation, |db| {
     let app = app(db).await;
-    let second =
-        TestApp::spawn(TestDb { settings: app.settings.clone(), dir: tempfile::tempdir().unwrap() }, false).await;
+    let second = TestApp::spawn(TestDb::sharing(app.settings.clone()), false).await;
     let me = "uji-dua-server";
     let s = say(&app, me, "lampu jalan mati depan sekolah").await;
     if !s.text.contains("Siapa nama Anda") {
