@@ -13,6 +13,7 @@ use web::{AppState, WebSettings};
 
 use crate::config::Settings;
 use crate::demo::{self, DemoOutcome};
+use crate::server::ConnectionLimits;
 
 /// Opens the configured database and brings its schema up to date.
 pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
@@ -33,6 +34,8 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 pub struct App {
     pub store: Store,
     pub router: axum::Router,
+    /// What a client may take before its connection is closed.
+    pub limits: ConnectionLimits,
 }
 
 /// Builds the application: database, optional demo city, router.
@@ -106,7 +109,11 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
     }
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
     let router = web::router(state);
-    Ok(App { store, router })
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(settings.header_timeout_seconds.max(1)),
+        stall_timeout: Duration::from_secs(settings.stall_timeout_seconds.max(1)),
+    };
+    Ok(App { store, router, limits })
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish (bounded by the
@@ -119,13 +126,11 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut drain_rx = stop_rx.clone();
-    // Connection info gives handlers the client's address (rate limits).
-    let service = app.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+    let server = crate::server::run(listener, app.router, app.limits, async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });
-    let server = tokio::spawn(async move { server.await });
+    let server = tokio::spawn(server);
     let result = tokio::select! {
         joined = server => joined.context("server task")?.context("server"),
         // After the signal, give requests in flight the grace period, then stop anyway.

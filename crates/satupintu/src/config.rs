@@ -115,6 +115,11 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Seconds to let requests in flight finish after SIGTERM.
     pub shutdown_grace_seconds: u64,
+    /// Seconds a client has to send a request's headers (and an idle keep-alive
+    /// connection stays open).
+    pub header_timeout_seconds: u64,
+    /// Seconds a client may take no bytes of an answer before its connection is closed.
+    pub stall_timeout_seconds: u64,
     /// Mark session cookies `Secure`: set when people reach satupintu over HTTPS.
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` header names the client.
@@ -191,6 +196,8 @@ impl Default for Settings {
             programme: Programme::default(),
             log_format: LogFormat::Text,
             shutdown_grace_seconds: 10,
+            header_timeout_seconds: 30,
+            stall_timeout_seconds: 60,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
             nik_key: None,
@@ -265,6 +272,12 @@ impl Settings {
                 }
                 "SHUTDOWN_GRACE_SECONDS" => {
                     self.shutdown_grace_seconds = value.parse().with_context(|| parse_err("not a number"))?
+                }
+                "HEADER_TIMEOUT_SECONDS" => {
+                    self.header_timeout_seconds = value.parse().with_context(|| parse_err("not a number"))?
+                }
+                "STALL_TIMEOUT_SECONDS" => {
+                    self.stall_timeout_seconds = value.parse().with_context(|| parse_err("not a number"))?
                 }
                 "SECURE_COOKIES" => {
                     self.secure_cookies = match value.as_str() {

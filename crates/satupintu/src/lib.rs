@@ -24,4 +24,5 @@ pub mod monitor_alerts;
 mod monitor_cli;
 mod oidc_cli;
 mod search_cli;
+pub mod server;
 mod user_cli;

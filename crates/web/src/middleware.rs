@@ -39,11 +39,22 @@ pub fn metrics_handle() -> PrometheusHandle {
             let builder = PrometheusBuilder::new()
                 .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0])
                 .unwrap_or_else(|_| PrometheusBuilder::new());
-            match builder.install_recorder() {
+            let handle = match builder.install_recorder() {
                 Ok(handle) => handle,
                 // Another recorder is installed (embedding): keep a private one so /metrics works.
                 Err(_) => PrometheusBuilder::new().build_recorder().handle(),
-            }
+            };
+            // Histogram samples wait in a queue until they are folded into the buckets: a
+            // scrape does that, and so does upkeep. Without a scraper the queue would grow by
+            // one sample per request for ever.
+            let upkeep = handle.clone();
+            let _ = std::thread::Builder::new().name("metrics-upkeep".into()).spawn(move || {
+                loop {
+                    std::thread::sleep(std::time::Duration::from_secs(5));
+                    upkeep.run_upkeep();
+                }
+            });
+            handle
         })
         .clone()
 }

@@ -231,3 +231,73 @@ async fn a_stalled_caller_times_out_without_holding_the_server() {
     assert!(response.contains("request_timeout"), "{response}");
     assert!(up.received.load(Ordering::SeqCst) < 1_000_000);
 }
+
+/// A database whose server gives clients one second for headers and for taking answers.
+async fn impatient() -> TestDb {
+    let mut db = sqlite().await;
+    db.settings.header_timeout_seconds = 1;
+    db.settings.stall_timeout_seconds = 1;
+    db
+}
+
+#[tokio::test]
+async fn a_caller_that_stops_reading_is_cut_off_and_the_application_released() {
+    let (upstream, up) = gateway_upstream::start().await;
+    let gw = gateway(impatient().await, &[("KTP-EL", &upstream, 30_000, MIB as i64)], (None, None), |_| {}).await;
+    let mut sleeper = TcpStream::connect(address(&gw)).await.unwrap();
+    let head =
+        format!("GET /gw/KTP-EL/download HTTP/1.1\r\nhost: satupintu\r\nauthorization: Bearer {}\r\n\r\n", gw.key);
+    sleeper.write_all(head.as_bytes()).await.unwrap();
+    // The caller reads nothing. Let the application send all it has: the buffers between
+    // fill up and the gateway's writes stop making progress.
+    up.release.notify_one();
+    // Meanwhile everyone else is served.
+    let response = client().get(gw.app.url("/gw/KTP-EL/flaky")).bearer_auth(&gw.key).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    // The gateway gives up on the caller, drops the answer, and with it the application's
+    // connection: its body ends long before the 100 MB are sent.
+    assert!(eventually(20, || up.downloads_ended.load(Ordering::SeqCst) == 1).await, "the download is still held");
+    // The caller finds its connection closed once it reads what was already buffered.
+    let mut received = 0u64;
+    let closed = timeout(Duration::from_secs(20), async {
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            match sleeper.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received += n as u64,
+            }
+        }
+    })
+    .await;
+    assert!(closed.is_ok(), "the connection stayed open");
+    assert!(received < BIG, "{received} bytes reached the caller");
+}
+
+#[tokio::test]
+async fn half_a_request_or_an_idle_connection_does_not_hold_the_server() {
+    let gw = gateway(impatient().await, &[], (None, None), |_| {}).await;
+    // Half a request line and a header, then nothing.
+    let mut slow = TcpStream::connect(address(&gw)).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nhost: satu").await.unwrap();
+    // A keep-alive connection that has had its answer and sends nothing more.
+    let mut idle = TcpStream::connect(address(&gw)).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nhost: satupintu\r\n\r\n").await.unwrap();
+    let first = read_response(&mut idle, 10).await;
+    assert!(first.starts_with("HTTP/1.1 200"), "{first}");
+    // Others are served meanwhile.
+    assert_eq!(client().get(gw.app.url("/healthz")).send().await.unwrap().status(), 200);
+    // Both are closed by the server within a few seconds: a read ends.
+    for (name, stream) in [("half a request", &mut slow), ("idle keep-alive", &mut idle)] {
+        let ended = timeout(Duration::from_secs(10), async {
+            let mut buf = [0u8; 1024];
+            loop {
+                match stream.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "{name}: the connection stayed open");
+    }
+}

@@ -31,6 +31,17 @@ pub struct Upstream {
     pub release: Notify,
     /// `/flaky` answers 503 while set.
     pub failing: AtomicBool,
+    /// `/download` bodies that ended, sent whole or dropped (the caller went away).
+    pub downloads_ended: AtomicU64,
+}
+
+/// Counts a `/download` body as ended when it is dropped, whichever way it ends.
+struct Ends(Arc<Upstream>);
+
+impl Drop for Ends {
+    fn drop(&mut self) {
+        self.0.downloads_ended.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 /// Starts the fake application; returns its base URL.
@@ -89,9 +100,11 @@ async fn download(State(up): State<Arc<Upstream>>) -> Response {
     let chunk = Bytes::from(vec![b'x'; CHUNK]);
     let chunks = (BIG / CHUNK as u64) as usize;
     let before = (FIRST_PART / CHUNK as u64) as usize;
+    let ends = Arc::new(Ends(up.clone()));
     let stream = futures_util::stream::unfold(0usize, move |i| {
         let up = up.clone();
         let chunk = chunk.clone();
+        let _ends = ends.clone();
         async move {
             if i >= chunks {
                 return None;
