@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 
 use crate::batch::{Job, fail_all};
-use crate::rows::{Columns, from_ts, new_id, placeholders, ts, value_rows};
+use crate::rows::{Columns, from_ts, new_id, placeholders, rows_per_insert, ts};
 use crate::{Store, StoreError};
 
 mod office;
@@ -353,7 +353,7 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
          address = COALESCE(excluded.address, conversations.address), \
          last_inbound_at = COALESCE(excluded.last_inbound_at, conversations.last_inbound_at), \
          updated_at = excluded.updated_at",
-        value_rows(last.len(), 8)
+        store.backend().value_rows(last.len(), 8)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for t in &last {
@@ -407,11 +407,10 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
     }
     let messages: Vec<(&Turn, &NewMessage)> =
         batch.iter().map(|j| &j.work).flat_map(|t| t.messages.iter().map(move |m| (t, m))).collect();
-    // SQLite allows 32,766 parameters; a batch stays far below (7 per message).
-    for chunk in messages.chunks(1000) {
+    for chunk in messages.chunks(rows_per_insert(7)) {
         let sql = format!(
             "INSERT INTO conversation_messages (id, channel, sender, at, author, body, extras) VALUES {}",
-            value_rows(chunk.len(), 7)
+            store.backend().value_rows(chunk.len(), 7)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (t, m) in chunk {
@@ -427,10 +426,10 @@ async fn write(store: &Store, batch: &[Job<Turn, ()>]) -> Result<(), StoreError>
         query.execute(&mut *tx).await?;
     }
     let outbound: Vec<&(String, String)> = batch.iter().flat_map(|j| j.work.outbound.iter()).collect();
-    for chunk in outbound.chunks(1000) {
+    for chunk in outbound.chunks(rows_per_insert(5)) {
         let sql = format!(
             "INSERT INTO outbox (id, kind, payload, created_at, next_attempt_at) VALUES {}",
-            value_rows(chunk.len(), 5)
+            store.backend().value_rows(chunk.len(), 5)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (kind, payload) in chunk {

@@ -27,6 +27,21 @@ impl Backend {
         }
     }
 
+    /// `VALUES` rows for a multi-row insert of `rows` rows of `per_row` values. SQLite gets
+    /// anonymous `?` parameters: it finds a `$N` parameter's name by walking a list as
+    /// long as the statement's parameters, and sqlx asks for every one it binds, so `$N`
+    /// binding grows with the square of a statement's parameters (the gateway log's 500
+    /// rows of 13 spent about 40 µs a row in that walk alone).
+    pub(crate) fn value_rows(self, rows: usize, per_row: usize) -> String {
+        match self {
+            Self::Sqlite => {
+                let row = format!("({})", vec!["?"; per_row].join(", "));
+                vec![row; rows].join(", ")
+            }
+            Self::Postgres => crate::rows::value_rows(rows, per_row),
+        }
+    }
+
     /// A collation clause that sorts by bytes, so both backends list in the same order
     /// whatever PostgreSQL's locale is.
     pub(crate) fn binary_collation(self) -> &'static str {
@@ -197,5 +212,11 @@ mod tests {
             Err(StoreError::UnsupportedUrl(s)) if s == "mysql"
         ));
         assert!(Backend::from_url("satupintu.db").is_err());
+    }
+
+    #[test]
+    fn multi_row_values_per_backend() {
+        assert_eq!(Backend::Sqlite.value_rows(2, 3), "(?, ?, ?), (?, ?, ?)");
+        assert_eq!(Backend::Postgres.value_rows(2, 3), "($1, $2, $3), ($4, $5, $6)");
     }
 }

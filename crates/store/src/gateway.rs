@@ -6,7 +6,7 @@ use domain::gateway_log::{CallEntry, link_hash};
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
-use crate::rows::{Columns, ts, value_rows};
+use crate::rows::{Columns, rows_per_insert, ts};
 use crate::{Store, StoreError};
 
 /// Where one application is reached.
@@ -86,9 +86,6 @@ fn route(row: &AnyRow) -> Result<GatewayRoute, StoreError> {
         updated_at: row.time("updated_at")?,
     })
 }
-
-/// Rows per multi-row insert: 13 values each stays far below both engines' bind limits.
-const LOG_CHUNK: usize = 500;
 
 impl Store {
     /// Sets (or replaces) the route of an `api`-mode service, and records it in the audit log.
@@ -248,11 +245,11 @@ impl Store {
             prev = entry.hash.clone();
             entries.push(entry);
         }
-        for chunk in entries.chunks(LOG_CHUNK) {
+        for chunk in entries.chunks(rows_per_insert(13)) {
             let sql = format!(
                 "INSERT INTO gateway_log (seq, at, consumer, user_id, app, method, path, status, duration_ms, bytes_in, \
                  bytes_out, prev_hash, hash) VALUES {}",
-                value_rows(chunk.len(), 13)
+                self.backend().value_rows(chunk.len(), 13)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for e in chunk {

@@ -21,6 +21,13 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
+/// Rows per multi-row `INSERT` of `per_row` values each, for batches of any size: about
+/// 2,000 parameters a statement, far below both engines' limits (SQLite 32,766,
+/// PostgreSQL 65,535), and enough that the statement's own cost is spread thin.
+pub(crate) fn rows_per_insert(per_row: usize) -> usize {
+    (2_000 / per_row.max(1)).max(1)
+}
+
 /// `($1, …, $k), ($k+1, …), …` for a multi-row `VALUES` of `rows` rows of `per_row` values.
 pub(crate) fn value_rows(rows: usize, per_row: usize) -> String {
     (0..rows).map(|r| format!("({})", placeholders(r * per_row + 1, per_row))).collect::<Vec<_>>().join(", ")

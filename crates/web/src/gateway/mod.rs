@@ -17,6 +17,7 @@ mod consumer;
 pub mod headers;
 pub mod limit;
 mod log;
+mod meter;
 mod proxy;
 pub mod routes;
 
@@ -68,6 +69,7 @@ pub struct Gateway {
     keys: consumer::KeyCache,
     limiter: limit::RateLimiter,
     log: log::AccessLog,
+    meter: Arc<meter::Meter>,
     settings: GatewaySettings,
 }
 
@@ -80,6 +82,7 @@ impl Gateway {
             keys: consumer::KeyCache::default(),
             limiter: limit::RateLimiter::default(),
             log: log::AccessLog::start(store),
+            meter: Arc::default(),
             settings,
         }
     }

@@ -15,6 +15,7 @@ use store::gateway::NewCall;
 use super::body::{FAULT_IDLE, FAULT_TOO_LARGE, Logged, Metered, Progress};
 use super::consumer::Refusal;
 use super::headers::{self, CONSUMER, SCOPE, USER};
+use super::meter::Meter;
 use super::routes::Route;
 use super::{Gateway, log::AccessLog};
 use crate::error::{ApiError, ParamProblem};
@@ -23,6 +24,7 @@ use crate::state::AppState;
 /// What is logged about a call, filled in as it goes.
 struct Call {
     log: AccessLog,
+    meter: Arc<Meter>,
     started: Instant,
     app: String,
     method: String,
@@ -34,15 +36,7 @@ struct Call {
 impl Call {
     fn finish(self, status: u16, bytes_in: u64, bytes_out: u64) {
         let elapsed = self.started.elapsed();
-        let status_label = status.to_string();
-        metrics::counter!("gateway_requests_total", "app" => self.app.clone(), "consumer" => self.consumer.clone(),
-            "status" => status_label)
-        .increment(1);
-        metrics::histogram!("gateway_request_duration_seconds", "app" => self.app.clone(),
-            "consumer" => self.consumer.clone())
-        .record(elapsed.as_secs_f64());
-        metrics::counter!("gateway_bytes_total", "app" => self.app.clone(), "direction" => "in").increment(bytes_in);
-        metrics::counter!("gateway_bytes_total", "app" => self.app.clone(), "direction" => "out").increment(bytes_out);
+        self.meter.call(&self.app, &self.consumer, status, elapsed, bytes_in, bytes_out);
         let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
         self.log.record(NewCall {
             at: chrono::Utc::now().timestamp(),
@@ -108,6 +102,7 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
     };
     let mut call = Call {
         log: gw.log.clone(),
+        meter: gw.meter.clone(),
         started,
         app,
         method: parts.method.to_string(),
