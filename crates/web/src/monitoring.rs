@@ -2,14 +2,15 @@
 //! page's warning and Talas. The slow parts (uptime over the roll-ups, 90 daily bars per
 //! application) are computed at most every [`HISTORY_TTL`] and shared by every page
 //! render, so a thousand monitored applications cost one set of aggregate queries per half
-//! minute, not one per visitor; current states and incidents are read fresh each time.
+//! minute, not one per visitor; current states at most every [`STATES_TTL`], incidents
+//! fresh each time.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use domain::monitoring::day_of;
-use store::monitoring::{DayBar, Uptime};
+use store::monitoring::{CheckRow, DayBar, Uptime};
 use store::{Store, StoreError};
 
 use crate::i18n::Tr;
@@ -17,6 +18,10 @@ use crate::i18n::Tr;
 /// How long computed history is reused. Roll-ups change by one check per interval (a
 /// minute by default), so half a minute of lag changes no figure anyone acts on.
 pub const HISTORY_TTL: Duration = Duration::from_secs(30);
+/// How old the applications' current states on `/status` and `/admin/pantau` may be.
+/// Reading a thousand rows took most of the admin page's time (p99 127 ms under load);
+/// checks run a minute apart, so a few seconds' delay is not noticed.
+pub const STATES_TTL: Duration = Duration::from_secs(3);
 /// Days of bars on the status page.
 pub const BAR_DAYS: i64 = 90;
 
@@ -39,6 +44,10 @@ pub struct HistoryCache {
     /// Held by the one computation running, so a thousand visitors never start a
     /// thousand.
     refreshing: Arc<tokio::sync::Mutex<()>>,
+    /// The current states and when they were read ([`STATES_TTL`]).
+    states: std::sync::RwLock<Option<(Instant, Arc<Vec<CheckRow>>)>>,
+    /// Held by the one caller reading them.
+    reading_states: tokio::sync::Mutex<()>,
 }
 
 async fn compute(store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
@@ -79,6 +88,31 @@ impl HistoryCache {
     /// task computes the next (no visitor waits for the aggregates, and none sees a
     /// latency spike every half minute); only the first call, or the first of a new day,
     /// computes while the caller waits.
+    /// Every monitored application and where it stands, at most [`STATES_TTL`] old; one
+    /// caller reads them while the others wait for its result.
+    pub async fn states(&self, store: &Store) -> Result<Arc<Vec<CheckRow>>, StoreError> {
+        let fresh = || {
+            self.states
+                .read()
+                .ok()
+                .and_then(|slot| slot.clone())
+                .filter(|(at, _)| at.elapsed() < STATES_TTL)
+                .map(|(_, rows)| rows)
+        };
+        if let Some(rows) = fresh() {
+            return Ok(rows);
+        }
+        let _reading = self.reading_states.lock().await;
+        if let Some(rows) = fresh() {
+            return Ok(rows);
+        }
+        let rows = Arc::new(store.check_rows().await?);
+        if let Ok(mut slot) = self.states.write() {
+            *slot = Some((Instant::now(), rows.clone()));
+        }
+        Ok(rows)
+    }
+
     pub async fn get(&self, store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
         if let Some((at, history)) = self.cached()
             && history.today == day_of(now)

@@ -14,32 +14,46 @@ pub const USER: &str = "x-satupintu-user";
 pub const SCOPE: &str = "x-satupintu-scope";
 
 /// Headers about one connection, not the message (RFC 9110 §7.6.1); never passed on.
-const HOP_BY_HOP: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "proxy-connection",
+/// Names, not strings: a string is parsed and checked again on every call.
+const HOP_BY_HOP: [HeaderName; 9] = [
+    header::CONNECTION,
+    HeaderName::from_static("keep-alive"),
+    header::PROXY_AUTHENTICATE,
+    header::PROXY_AUTHORIZATION,
+    header::TE,
+    header::TRAILER,
+    header::TRANSFER_ENCODING,
+    header::UPGRADE,
+    HeaderName::from_static("proxy-connection"),
+];
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+/// Credentials meant for satupintu, the portal's session, and addresses only satupintu sets.
+const NOT_PASSED_ON: [HeaderName; 5] = [
+    header::AUTHORIZATION,
+    header::COOKIE,
+    HeaderName::from_static("x-api-key"),
+    header::FORWARDED,
+    HeaderName::from_static("x-real-ip"),
 ];
 
 /// Removes hop-by-hop headers, including those the `Connection` header names.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
-    let named: Vec<HeaderName> = headers
-        .get_all(header::CONNECTION)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-        .collect();
-    for name in named {
-        headers.remove(name);
+    if headers.contains_key(header::CONNECTION) {
+        let named: Vec<HeaderName> = headers
+            .get_all(header::CONNECTION)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+            .collect();
+        for name in named {
+            headers.remove(name);
+        }
     }
-    for name in HOP_BY_HOP {
-        headers.remove(*name);
+    for name in &HOP_BY_HOP {
+        headers.remove(name);
     }
 }
 
@@ -50,16 +64,18 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
 pub fn request_headers(mut headers: HeaderMap, peer: IpAddr, trusted: bool, https: bool) -> HeaderMap {
     strip_hop_by_hop(&mut headers);
     let host = headers.remove(header::HOST);
-    let forwarded_for = headers.remove("x-forwarded-for");
-    let forwarded_proto = headers.remove("x-forwarded-proto");
-    let forwarded_host = headers.remove("x-forwarded-host");
-    for name in [header::AUTHORIZATION, header::COOKIE, HeaderName::from_static("x-api-key"), header::FORWARDED] {
+    let forwarded_for = headers.remove(X_FORWARDED_FOR);
+    let forwarded_proto = headers.remove(X_FORWARDED_PROTO);
+    let forwarded_host = headers.remove(X_FORWARDED_HOST);
+    for name in &NOT_PASSED_ON {
         headers.remove(name);
     }
-    headers.remove("x-real-ip");
-    let spoofed: Vec<HeaderName> = headers.keys().filter(|k| k.as_str().starts_with("x-satupintu-")).cloned().collect();
-    for name in spoofed {
-        headers.remove(name);
+    if headers.keys().any(|k| k.as_str().starts_with("x-satupintu-")) {
+        let spoofed: Vec<HeaderName> =
+            headers.keys().filter(|k| k.as_str().starts_with("x-satupintu-")).cloned().collect();
+        for name in spoofed {
+            headers.remove(name);
+        }
     }
     // A trusted proxy in front of satupintu vouches for what it says; anyone else does not.
     let chain = match forwarded_for.as_ref().and_then(|v| v.to_str().ok()).filter(|_| trusted) {
@@ -67,14 +83,14 @@ pub fn request_headers(mut headers: HeaderMap, peer: IpAddr, trusted: bool, http
         None => peer.to_string(),
     };
     if let Ok(value) = HeaderValue::from_str(&chain) {
-        headers.insert("x-forwarded-for", value);
+        headers.insert(X_FORWARDED_FOR, value);
     }
     let proto = forwarded_proto
         .filter(|_| trusted)
         .unwrap_or_else(|| HeaderValue::from_static(if https { "https" } else { "http" }));
-    headers.insert("x-forwarded-proto", proto);
+    headers.insert(X_FORWARDED_PROTO, proto);
     if let Some(value) = forwarded_host.filter(|_| trusted).or(host) {
-        headers.insert("x-forwarded-host", value);
+        headers.insert(X_FORWARDED_HOST, value);
     }
     headers
 }

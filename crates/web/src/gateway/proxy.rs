@@ -200,7 +200,8 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
         *upstream.method_mut() = parts.method.clone();
         *upstream.uri_mut() = uri.clone();
         *upstream.version_mut() = Version::HTTP_11;
-        *upstream.headers_mut() = outgoing.clone();
+        // The last try takes the headers; earlier ones send a copy.
+        *upstream.headers_mut() = if attempt + 1 < tries { outgoing.clone() } else { std::mem::take(&mut outgoing) };
         outcome = send(&gw, upstream, &progress, route.timeout).await;
         match &outcome {
             Err(Failure::Transport(error)) if attempt + 1 < tries => {

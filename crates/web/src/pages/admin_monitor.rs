@@ -46,7 +46,8 @@ struct MonitorPage {
 pub async fn page(State(state): State<AppState>, ctx: PageCtx, _admin: Admin) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let now = Utc::now().timestamp();
-    let mut checks = state.store.check_rows().await.map_err(PageError::store(ctx.lang))?;
+    let states = state.health.states(&state.store).await.map_err(PageError::store(ctx.lang))?;
+    let mut checks: Vec<_> = states.iter().collect();
     let history = state.health.get(&state.store, now).await.map_err(PageError::store(ctx.lang))?;
     let incidents = state.store.incidents(now, 500).await.map_err(PageError::store(ctx.lang))?;
     // Down first, then those whose last check failed; the catalog's order within each.

@@ -174,7 +174,7 @@ fn bars(t: Tr, labels: &StateLabels, words: &mut DayWords, history: &History, se
 pub async fn page(State(state): State<AppState>, ctx: PageCtx) -> Result<Html<String>, PageError> {
     let t = ctx.tr();
     let now = Utc::now().timestamp();
-    let rows = state.store.check_rows().await.map_err(PageError::store(ctx.lang))?;
+    let rows = state.health.states(&state.store).await.map_err(PageError::store(ctx.lang))?;
     let history = state.health.get(&state.store, now).await.map_err(PageError::store(ctx.lang))?;
     let incidents =
         state.store.incidents(now - RECENT_INCIDENT_DAYS * 86_400, 200).await.map_err(PageError::store(ctx.lang))?;
