@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use domain::evaluation::metrics::{
     CompletedRequest, IkmFigures, MetricScope, PlatformMetrics, period_bounds, progress_samples, request_figures,
 };
+use domain::monitoring::{day_of, show_uptime, uptime_hundredths};
 use domain::request::RequestStatus;
 use domain::{AgencyCode, ServiceCode};
 use sqlx::AssertSqlSafe;
@@ -83,8 +84,27 @@ impl Store {
             searches: self.searches_between(from, to).await?,
             chat_conversations,
             chat_messages,
-            uptime: None,
+            uptime: self.uptime_between(start, end, &filter).await?,
         })
+    }
+
+    /// Availability of the scope's monitored applications over the period's city days,
+    /// from the daily roll-ups: every check that ran counts once (`None` when none ran).
+    async fn uptime_between(&self, start: i64, end: i64, filter: &ScopeFilter) -> Result<Option<String>, StoreError> {
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(d.ok), 0) AS BIGINT) AS ok, CAST(COALESCE(SUM(d.total), 0) AS BIGINT) AS total \
+             FROM health_daily d \
+             JOIN services s ON s.id = d.service_id WHERE d.day >= $1 AND d.day < $2{}",
+            filter.clause("s.agency_id", "s.id", 3)
+        );
+        let query = sqlx::query(AssertSqlSafe(sql)).bind(day_of(start)).bind(day_of(end));
+        let query = match filter.id() {
+            Some(id) => query.bind(id),
+            None => query,
+        };
+        let row = query.fetch_one(&self.pool).await?;
+        let (ok, total) = (row.count("ok")?, row.count("total")?);
+        Ok(uptime_hundredths(ok, total).map(show_uptime))
     }
 
     async fn resolve_scope(&self, scope: &MetricScopeQuery) -> Result<(ScopeFilter, MetricScope), StoreError> {

@@ -126,8 +126,9 @@ pub struct PlatformMetrics {
     pub chat_conversations: u64,
     /// Messages people sent to Talas in the period, city-wide whatever the scope.
     pub chat_messages: u64,
-    /// Availability: always `None` until application monitoring exists; kept so snapshots
-    /// taken before and after stay comparable.
+    /// Availability of the scope's monitored applications (`99,95 %`): every health check
+    /// run in the period counts once. `None` when none ran (and in snapshots taken before
+    /// monitoring existed).
     pub uptime: Option<String>,
 }
 

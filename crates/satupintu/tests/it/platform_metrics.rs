@@ -329,3 +329,39 @@ on_both_backends!(platform_metrics_for_a_period_and_scope, |db| {
     assert_eq!((empty.channels, empty.ikm, empty.chat_messages), (channels([(0, 0); 4]), None, 0));
     s.store.close().await;
 });
+
+on_both_backends!(uptime_comes_from_the_daily_roll_ups_of_the_period, |db| {
+    let mut s = scene(&db).await;
+    // City days of the period, and one either side that must not count.
+    let first = domain::monitoring::day_of(utc(2026, 1, 31, 17, 0, 0).timestamp());
+    let last = domain::monitoring::day_of(utc(2026, 3, 15, 16, 59, 59).timestamp());
+    let rows = [
+        ("KTP-EL", first - 1, 100, 0),
+        ("KTP-EL", first, 1_440, 1_440),
+        ("KTP-EL", last, 1_440, 1_438),
+        ("KTP-EL", last + 1, 100, 0),
+        ("PBB-P2", first, 1_440, 720),
+    ];
+    for (code, day, total, ok) in rows {
+        sqlx::query(
+            "INSERT INTO health_daily (service_id, day, total, ok) SELECT id, $1, $2, $3 FROM services WHERE code = $4",
+        )
+        .bind(day)
+        .bind(total)
+        .bind(ok)
+        .bind(code)
+        .execute(&mut s.conn)
+        .await
+        .unwrap();
+    }
+    // The city: 3 598 of 4 320 checks; DISDUKCAPIL: 2 878 of 2 880; NIB was never checked.
+    let city = s.metrics(MetricScopeQuery::City).await.unwrap();
+    assert_eq!(city.uptime.as_deref(), Some("83,29 %"));
+    let agency = s.metrics(MetricScopeQuery::Agency(AgencyCode::parse("DISDUKCAPIL").unwrap())).await.unwrap();
+    assert_eq!(agency.uptime.as_deref(), Some("99,93 %"));
+    let nib = s.metrics(MetricScopeQuery::Service(ServiceCode::parse("NIB").unwrap())).await.unwrap();
+    assert_eq!(nib.uptime, None);
+    let table = agency.table();
+    assert!(table.iter().any(|(label, value)| label == "Ketersediaan (uptime)" && value == "99,93 %"));
+    s.store.close().await;
+});
