@@ -68,6 +68,10 @@ pub struct Gateway {
     pub breaker_cooldown_ms: u64,
     /// How long a caller may pause while sending a request body before it gets a 408.
     pub client_idle_timeout_ms: u64,
+    /// Bytes a second a request body must average (after the first idle period), so a body
+    /// trickled just inside the idle limit cannot hold an application's connection for
+    /// hours; 0 turns the check off.
+    pub min_body_bytes_per_second: u64,
     /// Extra tries for a bodiless GET/HEAD/OPTIONS/PUT/DELETE when the application could not be reached.
     pub retries: u32,
 }
@@ -79,6 +83,7 @@ impl Default for Gateway {
             breaker_threshold: 5,
             breaker_cooldown_ms: 10_000,
             client_idle_timeout_ms: 15_000,
+            min_body_bytes_per_second: 1_024,
             retries: 2,
         }
     }
@@ -92,6 +97,7 @@ impl Gateway {
             breaker_threshold: self.breaker_threshold,
             breaker_cooldown: std::time::Duration::from_millis(self.breaker_cooldown_ms),
             client_idle_timeout: std::time::Duration::from_millis(self.client_idle_timeout_ms),
+            min_body_bytes_per_second: self.min_body_bytes_per_second,
             retries: self.retries,
         }
     }
@@ -326,6 +332,10 @@ impl Settings {
                 "GATEWAY_CLIENT_IDLE_TIMEOUT_MS" => {
                     self.gateway.client_idle_timeout_ms = value.parse().with_context(|| parse_err("not a number"))?;
                 }
+                "GATEWAY_MIN_BODY_BYTES_PER_SECOND" => {
+                    self.gateway.min_body_bytes_per_second =
+                        value.parse().with_context(|| parse_err("not a number"))?;
+                }
                 "GATEWAY_RETRIES" => self.gateway.retries = value.parse().with_context(|| parse_err("not a number"))?,
                 "MONITOR_CHECKS" => {
                     self.monitor_checks = match value.as_str() {
@@ -356,7 +366,7 @@ impl Settings {
                 _ => bail!(
                     "unknown setting {name}; known: SATUPINTU_LISTEN, SATUPINTU_DATA_DIR, SATUPINTU_DATABASE_URL, \
                      SATUPINTU_CITY_NAME, SATUPINTU_PROGRAMME_TARGET, SATUPINTU_PROGRAMME_TARGET_YEAR, \
-                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_GATEWAY_DEFAULT_RATE_PER_MINUTE, SATUPINTU_GATEWAY_BREAKER_THRESHOLD, SATUPINTU_GATEWAY_BREAKER_COOLDOWN_MS, SATUPINTU_GATEWAY_CLIENT_IDLE_TIMEOUT_MS, SATUPINTU_GATEWAY_RETRIES, SATUPINTU_MONITOR_CHECKS, SATUPINTU_MONITOR_CONCURRENCY, SATUPINTU_MONITOR_EXTRA_ROOTS, SATUPINTU_MONITOR_OPEN_AFTER, SATUPINTU_MONITOR_CLOSE_AFTER, SATUPINTU_MONITOR_ALERT_EMAILS, SATUPINTU_MONITOR_TELEGRAM_CHAT_ID, SATUPINTU_MONITOR_ALERT_REPEAT_HOURS, SATUPINTU_CONFIG"
+                     SATUPINTU_LOG_FORMAT, SATUPINTU_SHUTDOWN_GRACE_SECONDS, SATUPINTU_HEADER_TIMEOUT_SECONDS, SATUPINTU_STALL_TIMEOUT_SECONDS, SATUPINTU_SECURE_COOKIES, SATUPINTU_TRUSTED_PROXIES, SATUPINTU_NIK_KEY, SATUPINTU_SMTP_URL, SATUPINTU_MAIL_FROM, SATUPINTU_PUBLIC_URL, SATUPINTU_TRACKING_PREFIX, SATUPINTU_DELIVERY_RETRY_BASE_MS, SATUPINTU_DELIVERY_GIVE_UP_MINUTES, SATUPINTU_ASSISTANT_NAME, SATUPINTU_TELEGRAM_BOT_TOKEN, SATUPINTU_TELEGRAM_SECRET_TOKEN, SATUPINTU_TELEGRAM_API_BASE, SATUPINTU_WHATSAPP_VERIFY_TOKEN, SATUPINTU_WHATSAPP_APP_SECRET, SATUPINTU_WHATSAPP_ACCESS_TOKEN, SATUPINTU_WHATSAPP_PHONE_NUMBER_ID, SATUPINTU_WHATSAPP_API_BASE, SATUPINTU_GATEWAY_DEFAULT_RATE_PER_MINUTE, SATUPINTU_GATEWAY_BREAKER_THRESHOLD, SATUPINTU_GATEWAY_BREAKER_COOLDOWN_MS, SATUPINTU_GATEWAY_CLIENT_IDLE_TIMEOUT_MS, SATUPINTU_GATEWAY_MIN_BODY_BYTES_PER_SECOND, SATUPINTU_GATEWAY_RETRIES, SATUPINTU_MONITOR_CHECKS, SATUPINTU_MONITOR_CONCURRENCY, SATUPINTU_MONITOR_EXTRA_ROOTS, SATUPINTU_MONITOR_OPEN_AFTER, SATUPINTU_MONITOR_CLOSE_AFTER, SATUPINTU_MONITOR_ALERT_EMAILS, SATUPINTU_MONITOR_TELEGRAM_CHAT_ID, SATUPINTU_MONITOR_ALERT_REPEAT_HOURS, SATUPINTU_CONFIG"
                 ),
             }
         }

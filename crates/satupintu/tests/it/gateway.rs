@@ -65,8 +65,45 @@ pub async fn gateway(
     db.settings.gateway.breaker_threshold = web_settings.breaker_threshold;
     db.settings.gateway.breaker_cooldown_ms = web_settings.breaker_cooldown.as_millis() as u64;
     db.settings.gateway.client_idle_timeout_ms = web_settings.client_idle_timeout.as_millis() as u64;
+    db.settings.gateway.min_body_bytes_per_second = web_settings.min_body_bytes_per_second;
     db.settings.gateway.retries = web_settings.retries;
     Gw { app: TestApp::spawn(db, false).await, key, key_id, secrets }
+}
+
+/// A person signed in to an application through satupintu: the sign-in is stored as the
+/// token endpoint stores it, and an access token of it is minted. Returns the token, the
+/// sign-in (family), the client id and the person's id.
+pub async fn signed_in(app: &TestApp, email: &str, scope: &str) -> (String, String, String, String) {
+    let store = satupintu::app::open_store(&app.settings).await.unwrap();
+    let user = store::NewUser {
+        name: "Warga Uji".into(),
+        email: Some(domain::identity::Email::parse(email).unwrap()),
+        phone: None,
+        password_hash: "x".into(),
+        role: domain::identity::Role::Warga,
+        agencies: Vec::new(),
+    };
+    let user = store.create_user(&user, None, Utc::now()).await.unwrap();
+    let registration = web::oidc::registration::Registration {
+        name: format!("Aplikasi {email}"),
+        redirect_uris: vec!["https://app.example/cb".into()],
+        ..Default::default()
+    };
+    let (client, _) = web::oidc::registration::register(&store, &registration, "uji").await.unwrap();
+    let family = format!("keluarga-{email}");
+    let grant = store::oidc::TokenGrant {
+        family: family.clone(),
+        client_id: client.id.clone(),
+        user_id: user.id.clone(),
+        scope: scope.into(),
+        auth_time: Utc::now(),
+    };
+    store.issue_tokens(&grant, &format!("segar-{email}"), chrono::Duration::days(30), Utc::now()).await.unwrap();
+    store.close().await;
+    let token = web::oidc::access::AccessKey::derive(&app.settings.nik_key().unwrap())
+        .issue(&family, &user.id, &client.id, scope, Utc::now(), chrono::Duration::hours(1))
+        .unwrap();
+    (token, family, client.id, user.id)
 }
 
 pub fn problem_code(body: &str) -> String {
@@ -128,17 +165,16 @@ on_both_backends!(proxies_with_clean_headers_and_signed_identities, |db| {
     assert!(!web::hooks::verify(gw.secrets[1].as_bytes(), signature, payload.as_bytes(), now), "per-route secret");
 
     // A person through an application: an OIDC access token; the route's base path is kept.
-    let access = web::oidc::access::AccessKey::derive(&gw.app.settings.nik_key().unwrap());
-    let token = access.issue("fam", "user-42", "aplikasi-kk", "openid profile", Utc::now(), chrono::Duration::hours(1));
-    let request = client().get(gw.app.url("/gw/KK/echo")).bearer_auth(token.unwrap());
+    let (token, _, client_id, user_id) = signed_in(&gw.app, "warga-gw@contoh.id", "openid profile").await;
+    let request = client().get(gw.app.url("/gw/KK/echo")).bearer_auth(token);
     let got = echo(&gw, request).await;
     assert_eq!(got["path"], "/api/echo");
     let h = &got["headers"];
-    assert_eq!(h["x-satupintu-user"], "user-42");
-    assert_eq!(h["x-satupintu-consumer"], "oidc:aplikasi-kk");
+    let consumer = format!("oidc:{client_id}");
+    assert_eq!(h["x-satupintu-user"], user_id.as_str());
+    assert_eq!(h["x-satupintu-consumer"], consumer.as_str());
     assert_eq!(h["x-satupintu-scope"], "openid profile");
-    let payload =
-        web::gateway::headers::identity_payload("GET", "/api/echo", "oidc:aplikasi-kk", "user-42", "openid profile");
+    let payload = web::gateway::headers::identity_payload("GET", "/api/echo", &consumer, &user_id, "openid profile");
     assert!(web::hooks::verify(
         gw.secrets[1].as_bytes(),
         h["x-satupintu-signature"].as_str().unwrap(),
@@ -210,10 +246,19 @@ on_both_backends!(refuses_bad_callers_and_limits_rates, |db| {
     let retry_after: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=20).contains(&retry_after), "{retry_after}");
     // Another consumer has its own bucket.
-    let token = web::oidc::access::AccessKey::derive(&gw.app.settings.nik_key().unwrap())
-        .issue("f", "u1", "c", "openid", Utc::now(), chrono::Duration::hours(1))
-        .unwrap();
+    let (token, _, _, _) = signed_in(&gw.app, "warga-satu@contoh.id", "openid").await;
     assert_eq!(call("/gw/KK/echo", Some(format!("Bearer {token}"))).await.0, 200);
+    // A sealed, unexpired token whose sign-in was revoked (or never existed) is refused.
+    let (revoked, family, client_id, _) = signed_in(&gw.app, "warga-dua@contoh.id", "openid").await;
+    let store = satupintu::app::open_store(&gw.app.settings).await.unwrap();
+    store.revoke_family_of(&family, &client_id).await.unwrap();
+    store.close().await;
+    let (status, _, body) = call("/gw/KK/echo", Some(format!("Bearer {revoked}"))).await;
+    assert_eq!((status, problem_code(&body).as_str()), (401, "unauthorized"));
+    let unknown = web::oidc::access::AccessKey::derive(&gw.app.settings.nik_key().unwrap())
+        .issue("tidak-ada", "u1", "c", "openid", Utc::now(), chrono::Duration::hours(1))
+        .unwrap();
+    assert_eq!(call("/gw/KK/echo", Some(format!("Bearer {unknown}"))).await.0, 401);
 
     // Only api-mode services go behind the gateway.
     let store = satupintu::app::open_store(&gw.app.settings).await.unwrap();

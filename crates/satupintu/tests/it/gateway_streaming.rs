@@ -301,3 +301,32 @@ async fn half_a_request_or_an_idle_connection_does_not_hold_the_server() {
         assert!(ended.is_ok(), "{name}: the connection stayed open");
     }
 }
+
+#[tokio::test]
+async fn a_body_trickled_inside_the_idle_limit_is_stopped() {
+    let (upstream, up) = gateway_upstream::start().await;
+    let gw = gateway(sqlite().await, &[("KTP-EL", &upstream, 30_000, 10 * MIB as i64)], (None, None), |g| {
+        g.client_idle_timeout = Duration::from_millis(400);
+        g.min_body_bytes_per_second = 100;
+    })
+    .await;
+    let mut trickle = TcpStream::connect(address(&gw)).await.unwrap();
+    let head = format!(
+        "POST /gw/KTP-EL/upload HTTP/1.1\r\nhost: satupintu\r\nauthorization: Bearer {}\r\ncontent-length: 1000000\r\n\r\n",
+        gw.key
+    );
+    trickle.write_all(head.as_bytes()).await.unwrap();
+    // A byte every 300 ms: never idle for 400 ms, but far below 100 bytes a second.
+    let sender = async {
+        for _ in 0..50 {
+            if trickle.write_all(b"x").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    };
+    let _ = timeout(Duration::from_secs(5), sender).await;
+    let response = read_response(&mut trickle, 10).await;
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(up.received.load(Ordering::SeqCst) < 100);
+}

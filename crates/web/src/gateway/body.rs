@@ -34,6 +34,9 @@ pub struct Metered {
     idle: Duration,
     stall: Pin<Box<Sleep>>,
     finished: bool,
+    started: Instant,
+    /// Bytes a second the body must average after its first `idle` (0: any).
+    min_rate: u64,
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -51,14 +54,25 @@ impl std::fmt::Display for Stopped {
 impl std::error::Error for Stopped {}
 
 impl Metered {
-    pub fn new(inner: Body, progress: Arc<Progress>, limit: u64, idle: Duration) -> Self {
+    pub fn new(inner: Body, progress: Arc<Progress>, limit: u64, idle: Duration, min_rate: u64) -> Self {
         let stall = Box::pin(tokio::time::sleep(idle));
-        let mut metered = Self { inner, progress, limit, idle, stall, finished: false };
+        let started = Instant::now();
+        let mut metered = Self { inner, progress, limit, idle, stall, finished: false, started, min_rate };
         // No body (a GET): hyper never polls it, and the application's time starts now.
         if http_body::Body::is_end_stream(&metered.inner) {
             metered.finish();
         }
         metered
+    }
+
+    /// Whether `total` bytes came too slowly: each byte buys `1/min_rate` of a second on top
+    /// of the first idle period (Apache's `MinRate` rule), so a body trickled just inside
+    /// the idle limit is stopped, while a large upload at any useful speed is not.
+    fn too_slow(&self, total: u64) -> bool {
+        self.min_rate > 0 && {
+            let allowed = self.idle.as_secs_f64() + total as f64 / self.min_rate as f64;
+            self.started.elapsed().as_secs_f64() > allowed
+        }
     }
 
     fn finish(&mut self) {
@@ -88,6 +102,9 @@ impl http_body::Body for Metered {
                     let total = this.progress.bytes.fetch_add(data.len() as u64, Ordering::Relaxed) + data.len() as u64;
                     if total > this.limit {
                         return this.stop(FAULT_TOO_LARGE);
+                    }
+                    if this.too_slow(total) {
+                        return this.stop(FAULT_IDLE);
                     }
                 }
                 let deadline = Instant::now() + this.idle;

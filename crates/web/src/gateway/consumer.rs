@@ -1,7 +1,9 @@
 //! Who is calling: a satupintu OIDC access token (a person, through an application) or an
-//! API key (an application on its own). Tokens are checked by their seal, with no query;
-//! keys are looked up by hash and remembered for [`KEY_CACHE_FOR`], so a revoked key stops
-//! working within that time.
+//! API key (an application on its own). A token is checked by its seal, and whether its
+//! sign-in still stands (not revoked or withdrawn, the account not removed) is looked up
+//! and remembered for [`KEY_CACHE_FOR`]; keys are looked up by hash and remembered as long.
+//! So a revoked key or sign-in stops working within that time, at one query per key or
+//! sign-in per period, not one per call.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -55,6 +57,8 @@ type Cached = (Instant, Option<Arc<Consumer>>);
 #[derive(Default)]
 pub struct KeyCache {
     keys: Mutex<HashMap<String, Cached>>,
+    /// Sign-ins (token families) by id: when looked up, and whether they stood.
+    sign_ins: Mutex<HashMap<String, (Instant, bool)>>,
 }
 
 /// The credential in `Authorization: Bearer …` or `X-Api-Key`.
@@ -82,6 +86,9 @@ impl KeyCache {
         if claims.expires <= chrono::Utc::now().timestamp() {
             return Err(Refusal::Invalid);
         }
+        if !self.sign_in_stands(&claims.user_id, &claims.family, store).await? {
+            return Err(Refusal::Invalid);
+        }
         Ok(Arc::new(Consumer {
             id: format!("oidc:{}", claims.client_id),
             bucket: format!("user:{}", claims.user_id),
@@ -90,6 +97,32 @@ impl KeyCache {
             rate_per_minute: None,
             apps: None,
         }))
+    }
+
+    /// Whether the sign-in a token belongs to still stands, as of at most
+    /// [`KEY_CACHE_FOR`] ago.
+    async fn sign_in_stands(&self, user_id: &str, family: &str, store: &Store) -> Result<bool, Refusal> {
+        let now = Instant::now();
+        if let Ok(sign_ins) = self.sign_ins.lock()
+            && let Some((at, stands)) = sign_ins.get(family)
+            && now.duration_since(*at) < KEY_CACHE_FOR
+        {
+            return Ok(*stands);
+        }
+        let stands = match store.access_holder(user_id, family, chrono::Utc::now()).await {
+            Ok(holder) => holder.is_some(),
+            Err(error) => {
+                tracing::error!(%error, "gateway: looking up a sign-in failed");
+                return Err(Refusal::Fault);
+            }
+        };
+        if let Ok(mut sign_ins) = self.sign_ins.lock() {
+            if sign_ins.len() >= MAX_CACHED {
+                sign_ins.clear();
+            }
+            sign_ins.insert(family.to_string(), (now, stands));
+        }
+        Ok(stands)
     }
 
     async fn key(&self, key: &str, store: &Store) -> Result<Arc<Consumer>, Refusal> {

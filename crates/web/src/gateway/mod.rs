@@ -44,6 +44,8 @@ pub struct GatewaySettings {
     pub breaker_cooldown: Duration,
     /// How long a caller may pause while sending a request body.
     pub client_idle_timeout: Duration,
+    /// What a request body must average after its first `client_idle_timeout` (0: no check).
+    pub min_body_bytes_per_second: u64,
     /// Extra tries for a bodiless idempotent call when the application could not be reached.
     pub retries: u32,
 }
@@ -55,6 +57,7 @@ impl Default for GatewaySettings {
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(10),
             client_idle_timeout: Duration::from_secs(15),
+            min_body_bytes_per_second: 1_024,
             retries: 2,
         }
     }

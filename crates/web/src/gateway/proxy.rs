@@ -195,6 +195,7 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
             progress.clone(),
             route.max_body,
             gw.settings.client_idle_timeout,
+            gw.settings.min_body_bytes_per_second,
         );
         let mut upstream = hyper::Request::new(metered);
         *upstream.method_mut() = parts.method.clone();
