@@ -11,7 +11,7 @@
 //!   upstream call.
 //!
 //! A slow *request body* is each route's business: the portal's 30-second request timeout,
-//! the gateway's per-chunk idle limit.
+//! the gateway's idle limit and minimum rate.
 
 use std::future::Future;
 use std::io;
