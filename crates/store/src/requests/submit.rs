@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::batch::{Job, fail_all};
-use crate::rows::{new_id, ts, value_rows};
+use crate::rows::{new_id, ts};
 use crate::{Store, StoreError};
 
 /// At most this many submissions share a transaction (12 parameters each).
@@ -100,7 +100,7 @@ async fn insert(store: &Store, requests: &[&NewRequest], ids: &[String], now: Da
     let sql = format!(
         "INSERT INTO requests (id, tracking_code, service_id, agency_id, user_id, guest_name, guest_contact, channel, \
          status, answers, deadline, submitted_at, updated_at) VALUES {}",
-        value_rows(requests.len(), 13)
+        store.backend().value_rows(requests.len(), 13)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (r, id) in requests.iter().zip(ids) {
@@ -127,7 +127,7 @@ async fn insert(store: &Store, requests: &[&NewRequest], ids: &[String], now: Da
     }
     let sql = format!(
         "INSERT INTO request_events (id, request_id, at, actor, from_status, to_status, note, internal) VALUES {}",
-        value_rows(requests.len(), 8)
+        store.backend().value_rows(requests.len(), 8)
     );
     let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     for (r, id) in requests.iter().zip(ids) {
@@ -147,7 +147,7 @@ async fn insert(store: &Store, requests: &[&NewRequest], ids: &[String], now: Da
     if !deliveries.is_empty() {
         let sql = format!(
             "INSERT INTO outbox (id, kind, payload, created_at, next_attempt_at, target) VALUES {}",
-            value_rows(deliveries.len(), 6)
+            store.backend().value_rows(deliveries.len(), 6)
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (r, id) in deliveries {
