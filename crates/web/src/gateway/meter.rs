@@ -26,7 +26,8 @@ impl Meters {
     fn new(app: &str, consumer: &str) -> Self {
         let (a, c) = (app.to_string(), consumer.to_string());
         Self {
-            duration: metrics::histogram!("gateway_request_duration_seconds", "app" => a.clone(), "consumer" => c.clone()),
+            duration: metrics::histogram!("gateway_request_duration_seconds",
+                "app" => a.clone(), "consumer" => c.clone()),
             bytes_in: metrics::counter!("gateway_bytes_total", "app" => a.clone(), "direction" => "in"),
             bytes_out: metrics::counter!("gateway_bytes_total", "app" => a.clone(), "direction" => "out"),
             requests: Mutex::new(Vec::new()),
