@@ -1,8 +1,6 @@
 //! The audit log's chain: each entry's hash covers the entry and the previous hash, so an
 //! altered, removed or reordered row breaks the chain from that point on.
 
-use sha2::{Digest, Sha256};
-
 /// One entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -24,60 +22,32 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
-/// The hash of the first entry's predecessor.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use crate::chain::{BrokenLink, GENESIS};
 
 /// The hash an entry must carry, given the previous hash.
 pub fn link_hash(e: &AuditEntry, prev_hash: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        e.seq.to_string().as_str(),
-        e.at.to_string().as_str(),
-        &e.actor,
-        &e.action,
-        &e.target,
-        &e.before,
-        &e.after,
-        prev_hash,
-    ] {
-        // Length-prefixed, so no two different entries hash the same input.
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
-    }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    let (seq, at) = (e.seq.to_string(), e.at.to_string());
+    crate::chain::hash_parts(&[&seq, &at, &e.actor, &e.action, &e.target, &e.before, &e.after, prev_hash])
 }
 
-/// Where the chain breaks.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("audit log broken at entry {seq}: {reason}")]
-pub struct BrokenLink {
-    pub seq: i64,
-    pub reason: String,
+impl crate::chain::Link for AuditEntry {
+    fn seq(&self) -> i64 {
+        self.seq
+    }
+    fn prev_hash(&self) -> &str {
+        &self.prev_hash
+    }
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+    fn link_hash(&self, prev_hash: &str) -> String {
+        link_hash(self, prev_hash)
+    }
 }
 
 /// Checks entries in `seq` order; `head` is the (seq, hash) the log says it ends with.
 pub fn verify_chain(entries: &[AuditEntry], head: (i64, &str)) -> Result<u64, BrokenLink> {
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    for e in entries {
-        let broken = |reason: &str| BrokenLink { seq: expected_seq, reason: reason.to_string() };
-        if e.seq != expected_seq {
-            return Err(broken(&format!("entry {} is missing (found {} next)", expected_seq, e.seq)));
-        }
-        if e.prev_hash != prev {
-            return Err(broken("does not follow the previous entry"));
-        }
-        if link_hash(e, &prev) != e.hash {
-            return Err(broken("its content was changed"));
-        }
-        prev = e.hash.clone();
-        expected_seq += 1;
-    }
-    let last = expected_seq - 1;
-    if head.0 != last || (last > 0 && head.1 != prev) {
-        return Err(BrokenLink { seq: last + 1, reason: format!("entries after {last} were removed") });
-    }
-    Ok(last as u64)
+    crate::chain::verify(entries, head)
 }
 
 #[cfg(test)]

@@ -1,16 +1,10 @@
-//! The gateway's access log chain, after X-Road's message log: each call's hash covers the
-//! call and the previous hash, so an altered, removed or reordered row breaks the chain from
-//! that point on, and the head (last seq and hash) catches rows cut from the end.
+//! The gateway's access log: one entry per call, chained as [`crate::chain`] describes.
 
-use sha2::{Digest, Sha256};
+use crate::chain::BrokenLink;
 
-use crate::audit::{BrokenLink, GENESIS};
-
-/// One call through the gateway, as stored.
+/// One finished call through the gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallEntry {
-    /// 1, 2, 3, … with no gaps.
-    pub seq: i64,
+pub struct Call {
     /// When the call ended, Unix seconds UTC.
     pub at: i64,
     /// Who called: `key:{api key id}` or `oidc:{client id}`.
@@ -28,80 +22,68 @@ pub struct CallEntry {
     /// Request body bytes passed on, and response body bytes returned.
     pub bytes_in: i64,
     pub bytes_out: i64,
+}
+
+/// A call as stored: its place in the chain and its hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallEntry {
+    /// 1, 2, 3, … with no gaps.
+    pub seq: i64,
+    pub call: Call,
     pub prev_hash: String,
     pub hash: String,
 }
 
-/// The hash a call must carry, given the previous hash.
-pub fn link_hash(e: &CallEntry, prev_hash: &str) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        e.seq.to_string().as_str(),
-        e.at.to_string().as_str(),
-        &e.consumer,
-        &e.user_id,
-        &e.app,
-        &e.method,
-        &e.path,
-        e.status.to_string().as_str(),
-        e.duration_ms.to_string().as_str(),
-        e.bytes_in.to_string().as_str(),
-        e.bytes_out.to_string().as_str(),
+/// The hash call number `seq` must carry, given the previous hash.
+pub fn link_hash(seq: i64, c: &Call, prev_hash: &str) -> String {
+    let numbers = [seq, c.at, c.status, c.duration_ms, c.bytes_in, c.bytes_out].map(|n| n.to_string());
+    let [seq, at, status, duration, bytes_in, bytes_out] = &numbers;
+    crate::chain::hash_parts(&[
+        seq,
+        at,
+        &c.consumer,
+        &c.user_id,
+        &c.app,
+        &c.method,
+        &c.path,
+        status,
+        duration,
+        bytes_in,
+        bytes_out,
         prev_hash,
-    ] {
-        // Length-prefixed, so no two different calls hash the same input.
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
-    }
-    hex(&h.finalize())
+    ])
 }
 
-/// Lower-case hex without an allocation per byte (the log writer hashes every call).
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+impl crate::chain::Link for CallEntry {
+    fn seq(&self) -> i64 {
+        self.seq
     }
-    out
+    fn prev_hash(&self) -> &str {
+        &self.prev_hash
+    }
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+    fn link_hash(&self, prev_hash: &str) -> String {
+        link_hash(self.seq, &self.call, prev_hash)
+    }
 }
 
 /// Checks calls in `seq` order against the head `(seq, hash)`; returns how many there are.
 pub fn verify_chain(entries: &[CallEntry], head: (i64, &str)) -> Result<u64, BrokenLink> {
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
-    for e in entries {
-        let broken = |reason: &str| BrokenLink { seq: expected_seq, reason: reason.to_string() };
-        if e.seq != expected_seq {
-            return Err(broken(&format!("entry {} is missing (found {} next)", expected_seq, e.seq)));
-        }
-        if e.prev_hash != prev {
-            return Err(broken("does not follow the previous entry"));
-        }
-        if link_hash(e, &prev) != e.hash {
-            return Err(broken("its content was changed"));
-        }
-        prev = e.hash.clone();
-        expected_seq += 1;
-    }
-    let last = expected_seq - 1;
-    if head.0 != last || (last > 0 && head.1 != prev) {
-        return Err(BrokenLink { seq: last + 1, reason: format!("entries after {last} were removed") });
-    }
-    Ok(last as u64)
+    crate::chain::verify(entries, head)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chain::GENESIS;
 
     fn chain(n: i64) -> Vec<CallEntry> {
         let mut prev = GENESIS.to_string();
         (1..=n)
             .map(|seq| {
-                let mut e = CallEntry {
-                    seq,
+                let call = Call {
                     at: 1_700_000_000 + seq,
                     consumer: "key:k1".into(),
                     user_id: String::new(),
@@ -112,19 +94,13 @@ mod tests {
                     duration_ms: 3,
                     bytes_in: 0,
                     bytes_out: 2,
-                    prev_hash: prev.clone(),
-                    hash: String::new(),
                 };
-                e.hash = link_hash(&e, &prev);
+                let hash = link_hash(seq, &call, &prev);
+                let e = CallEntry { seq, call, prev_hash: prev.clone(), hash };
                 prev = e.hash.clone();
                 e
             })
             .collect()
-    }
-
-    #[test]
-    fn hex_is_lower_case() {
-        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
     }
 
     #[test]
@@ -135,7 +111,7 @@ mod tests {
         assert_eq!(verify_chain(&[], (0, GENESIS)), Ok(0));
 
         let mut changed = c.clone();
-        changed[1].status = 500;
+        changed[1].call.status = 500;
         assert_eq!(verify_chain(&changed, (head.0, &head.1)).map_err(|b| b.seq), Err(2));
 
         let removed: Vec<_> = c.iter().filter(|e| e.seq != 3).cloned().collect();

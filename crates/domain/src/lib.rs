@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod catalog;
+pub mod chain;
 pub mod code;
 pub mod evaluation;
 pub mod gateway_log;

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use base64::Engine;
 use chrono::Utc;
 use serde_json::json;
 
@@ -19,12 +18,9 @@ pub async fn agency(settings: &Settings, what: AgencyWhat) -> anyhow::Result<Exi
         eprintln!("--url must be https (plain http only for 127.0.0.1 or localhost)");
         return Ok(ExitCode::FAILURE);
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let sealer = web::auth::seal::Sealer::new(&settings.nik_key()?);
-    let sealed =
-        sealer.seal(&secret, &web::hooks::seal_owner(&agency)).ok_or_else(|| anyhow::anyhow!("sealing failed"))?;
+    let (secret, sealed) = web::auth::seal::Sealer::new(&settings.nik_key()?)
+        .new_secret(&web::hooks::seal_owner(&agency))
+        .ok_or_else(|| anyhow::anyhow!("no randomness or sealing failed"))?;
     let store = app::open_store(settings).await?;
     let result = match store.set_agency_endpoint(&agency, &url, &sealed, Utc::now()).await {
         Ok(()) => {

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use base64::Engine;
 use chrono::Utc;
 use serde_json::json;
 use store::gateway::{NewRoute, RouteError};
@@ -85,12 +84,9 @@ async fn add(
         eprintln!("--timeout-ms and --max-body-mb must be above zero");
         return Ok(ExitCode::FAILURE);
     }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
-    let sealer = web::auth::seal::Sealer::new(&settings.nik_key()?);
-    let sealed =
-        sealer.seal(&secret, &web::gateway::seal_owner(code)).ok_or_else(|| anyhow::anyhow!("sealing failed"))?;
+    let (secret, sealed) = web::auth::seal::Sealer::new(&settings.nik_key()?)
+        .new_secret(&web::gateway::seal_owner(code))
+        .ok_or_else(|| anyhow::anyhow!("no randomness or sealing failed"))?;
     let new = NewRoute {
         service_code: code,
         upstream: parsed.as_str().trim_end_matches('/'),

@@ -92,13 +92,14 @@ struct Guarded {
     stream: TcpStream,
     /// Boxed so the stream stays `Unpin`, as upgraded connections need.
     stall: Pin<Box<Sleep>>,
-    stalled_since: Option<Instant>,
+    /// Whether `stall` runs: since the first write that could not go on.
+    stalled: bool,
     limit: Duration,
 }
 
 impl Guarded {
     fn new(stream: TcpStream, limit: Duration) -> Self {
-        Self { stream, stall: Box::pin(tokio::time::sleep(limit)), stalled_since: None, limit }
+        Self { stream, stall: Box::pin(tokio::time::sleep(limit)), stalled: false, limit }
     }
 
     /// Passes a write's outcome on; a write that cannot go on arms (or checks) the stall
@@ -106,14 +107,14 @@ impl Guarded {
     fn watch<T>(&mut self, cx: &mut Context<'_>, outcome: Poll<io::Result<T>>) -> Poll<io::Result<T>> {
         match outcome {
             Poll::Ready(result) => {
-                self.stalled_since = None;
+                self.stalled = false;
                 Poll::Ready(result)
             }
             Poll::Pending => {
-                if self.stalled_since.is_none() {
-                    let now = Instant::now();
-                    self.stalled_since = Some(now);
-                    self.stall.as_mut().reset(now + self.limit);
+                if !self.stalled {
+                    self.stalled = true;
+                    let deadline = Instant::now() + self.limit;
+                    self.stall.as_mut().reset(deadline);
                 }
                 ready!(self.stall.as_mut().poll(cx));
                 Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client stopped reading")))

@@ -2,7 +2,7 @@
 //! keys, and the hash-chained access log (appended in batches by the gateway's writer).
 
 use chrono::{DateTime, Utc};
-use domain::gateway_log::{CallEntry, link_hash};
+use domain::gateway_log::{Call, CallEntry, link_hash};
 use sqlx::AssertSqlSafe;
 use sqlx::any::AnyRow;
 
@@ -56,21 +56,6 @@ pub struct GatewayConsumer {
     pub rate_per_minute: Option<i64>,
     /// The applications it may call; `None`: all of them.
     pub apps: Option<Vec<String>>,
-}
-
-/// A finished call, before it is chained.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewCall {
-    pub at: i64,
-    pub consumer: String,
-    pub user_id: String,
-    pub app: String,
-    pub method: String,
-    pub path: String,
-    pub status: i64,
-    pub duration_ms: i64,
-    pub bytes_in: i64,
-    pub bytes_out: i64,
 }
 
 const ROUTE_COLUMNS: &str = "service_code, upstream, timeout_ms, max_body_bytes, secret_sealed, enabled, updated_at";
@@ -214,7 +199,7 @@ impl Store {
     }
 
     /// Chains and appends finished calls in one transaction (the gateway batches them).
-    pub async fn append_gateway_calls(&self, calls: &[NewCall]) -> Result<(), StoreError> {
+    pub async fn append_gateway_calls(&self, calls: &[Call]) -> Result<(), StoreError> {
         if calls.is_empty() {
             return Ok(());
         }
@@ -222,54 +207,40 @@ impl Store {
         // Writing the head first takes its lock: another process's batch waits here.
         sqlx::query("UPDATE gateway_log_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
         let head = sqlx::query("SELECT seq, hash FROM gateway_log_head WHERE id = 1").fetch_one(&mut *tx).await?;
-        let (mut seq, mut prev) = (head.int("seq")?, head.text("hash")?);
-        let mut entries = Vec::with_capacity(calls.len());
-        for call in calls {
-            seq += 1;
-            let mut entry = CallEntry {
-                seq,
-                at: call.at,
-                consumer: call.consumer.clone(),
-                user_id: call.user_id.clone(),
-                app: call.app.clone(),
-                method: call.method.clone(),
-                path: call.path.clone(),
-                status: call.status,
-                duration_ms: call.duration_ms,
-                bytes_in: call.bytes_in,
-                bytes_out: call.bytes_out,
-                prev_hash: prev.clone(),
-                hash: String::new(),
-            };
-            entry.hash = link_hash(&entry, &prev);
-            prev = entry.hash.clone();
-            entries.push(entry);
+        let (first, mut prev) = (head.int("seq")? + 1, head.text("hash")?);
+        // Each call's hashes, in order: (previous, own).
+        let mut links = Vec::with_capacity(calls.len());
+        for (seq, call) in (first..).zip(calls) {
+            let hash = link_hash(seq, call, &prev);
+            links.push((std::mem::replace(&mut prev, hash.clone()), hash));
         }
-        for chunk in entries.chunks(rows_per_insert(13)) {
+        let rows: Vec<_> = (first..).zip(calls.iter().zip(&links)).collect();
+        for chunk in rows.chunks(rows_per_insert(13)) {
             let sql = format!(
                 "INSERT INTO gateway_log (seq, at, consumer, user_id, app, method, path, status, duration_ms, bytes_in, \
                  bytes_out, prev_hash, hash) VALUES {}",
                 self.backend().value_rows(chunk.len(), 13)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for e in chunk {
+            for (seq, (c, (prev_hash, hash))) in chunk {
                 query = query
-                    .bind(e.seq)
-                    .bind(e.at)
-                    .bind(e.consumer.as_str())
-                    .bind(e.user_id.as_str())
-                    .bind(e.app.as_str())
-                    .bind(e.method.as_str())
-                    .bind(e.path.as_str())
-                    .bind(e.status)
-                    .bind(e.duration_ms)
-                    .bind(e.bytes_in)
-                    .bind(e.bytes_out)
-                    .bind(e.prev_hash.as_str())
-                    .bind(e.hash.as_str());
+                    .bind(*seq)
+                    .bind(c.at)
+                    .bind(c.consumer.as_str())
+                    .bind(c.user_id.as_str())
+                    .bind(c.app.as_str())
+                    .bind(c.method.as_str())
+                    .bind(c.path.as_str())
+                    .bind(c.status)
+                    .bind(c.duration_ms)
+                    .bind(c.bytes_in)
+                    .bind(c.bytes_out)
+                    .bind(prev_hash.as_str())
+                    .bind(hash.as_str());
             }
             query.execute(&mut *tx).await?;
         }
+        let seq = first - 1 + calls.len() as i64;
         sqlx::query("UPDATE gateway_log_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(seq)
             .bind(prev.as_str())
@@ -297,16 +268,18 @@ impl Store {
             .map(|r| {
                 Ok(CallEntry {
                     seq: r.int("seq")?,
-                    at: r.int("at")?,
-                    consumer: r.text("consumer")?,
-                    user_id: r.text("user_id")?,
-                    app: r.text("app")?,
-                    method: r.text("method")?,
-                    path: r.text("path")?,
-                    status: r.int("status")?,
-                    duration_ms: r.int("duration_ms")?,
-                    bytes_in: r.int("bytes_in")?,
-                    bytes_out: r.int("bytes_out")?,
+                    call: Call {
+                        at: r.int("at")?,
+                        consumer: r.text("consumer")?,
+                        user_id: r.text("user_id")?,
+                        app: r.text("app")?,
+                        method: r.text("method")?,
+                        path: r.text("path")?,
+                        status: r.int("status")?,
+                        duration_ms: r.int("duration_ms")?,
+                        bytes_in: r.int("bytes_in")?,
+                        bytes_out: r.int("bytes_out")?,
+                    },
                     prev_hash: r.text("prev_hash")?,
                     hash: r.text("hash")?,
                 })

@@ -20,7 +20,7 @@ pub fn generate() -> Option<(String, String)> {
 /// The stored form of a key (lower-case hex SHA-256).
 pub fn hash(key: &str) -> String {
     // Hashed on every gateway call that carries a key: no allocation per byte.
-    domain::gateway_log::hex(&Sha256::digest(key.trim().as_bytes()))
+    domain::chain::hex(&Sha256::digest(key.trim().as_bytes()))
 }
 
 #[cfg(test)]

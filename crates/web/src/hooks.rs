@@ -35,7 +35,7 @@ fn mac(secret: &[u8], timestamp: i64, body: &[u8]) -> Option<Hmac<Sha256>> {
 /// The signature header value for `body` at `timestamp`.
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     let hex: String =
-        mac(secret, timestamp, body).map(|m| domain::gateway_log::hex(&m.finalize().into_bytes())).unwrap_or_default();
+        mac(secret, timestamp, body).map(|m| domain::chain::hex(&m.finalize().into_bytes())).unwrap_or_default();
     format!("t={timestamp},v1={hex}")
 }
 

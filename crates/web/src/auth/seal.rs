@@ -38,6 +38,14 @@ impl Sealer {
         Some(format!("{VERSION}{}", STANDARD_NO_PAD.encode(bytes)))
     }
 
+    /// A new random signing secret (256 bits, as a session token is made) and its sealed form for `owner`:
+    /// the agency deliveries' and the gateway routes' secrets.
+    pub fn new_secret(&self, owner: &str) -> Option<(String, String)> {
+        let secret = crate::auth::session::new_token()?;
+        let sealed = self.seal(&secret, owner)?;
+        Some((secret, sealed))
+    }
+
     /// Decrypts a value sealed for `owner`; `None` if it was altered, moved or sealed
     /// with another key.
     pub fn open(&self, sealed: &str, owner: &str) -> Option<String> {

@@ -51,14 +51,40 @@ pub enum Refusal {
     Fault,
 }
 
-/// When a key was looked up, and what was found (`None`: no such live key).
-type Cached = (Instant, Option<Arc<Consumer>>);
+/// Answers the database gave, by key, each trusted for [`KEY_CACHE_FOR`].
+struct Recent<V> {
+    answers: Mutex<HashMap<String, (Instant, V)>>,
+}
+
+impl<V> Default for Recent<V> {
+    fn default() -> Self {
+        Self { answers: Mutex::default() }
+    }
+}
+
+impl<V: Clone> Recent<V> {
+    fn get(&self, key: &str, now: Instant) -> Option<V> {
+        let answers = self.answers.lock().ok()?;
+        let (at, value) = answers.get(key)?;
+        (now.duration_since(*at) < KEY_CACHE_FOR).then(|| value.clone())
+    }
+
+    fn keep(&self, key: String, value: V, now: Instant) {
+        if let Ok(mut answers) = self.answers.lock() {
+            if answers.len() >= MAX_CACHED {
+                answers.clear();
+            }
+            answers.insert(key, (now, value));
+        }
+    }
+}
 
 #[derive(Default)]
 pub struct KeyCache {
-    keys: Mutex<HashMap<String, Cached>>,
-    /// Sign-ins (token families) by id: when looked up, and whether they stood.
-    sign_ins: Mutex<HashMap<String, (Instant, bool)>>,
+    /// Keys by hash: the consumer, or `None` for no such live key.
+    keys: Recent<Option<Arc<Consumer>>>,
+    /// Sign-ins (token families) by id: whether they stood.
+    sign_ins: Recent<bool>,
 }
 
 /// The credential in `Authorization: Bearer …` or `X-Api-Key`.
@@ -103,11 +129,8 @@ impl KeyCache {
     /// [`KEY_CACHE_FOR`] ago.
     async fn sign_in_stands(&self, user_id: &str, family: &str, store: &Store) -> Result<bool, Refusal> {
         let now = Instant::now();
-        if let Ok(sign_ins) = self.sign_ins.lock()
-            && let Some((at, stands)) = sign_ins.get(family)
-            && now.duration_since(*at) < KEY_CACHE_FOR
-        {
-            return Ok(*stands);
+        if let Some(stands) = self.sign_ins.get(family, now) {
+            return Ok(stands);
         }
         let stands = match store.access_holder(user_id, family, chrono::Utc::now()).await {
             Ok(holder) => holder.is_some(),
@@ -116,23 +139,15 @@ impl KeyCache {
                 return Err(Refusal::Fault);
             }
         };
-        if let Ok(mut sign_ins) = self.sign_ins.lock() {
-            if sign_ins.len() >= MAX_CACHED {
-                sign_ins.clear();
-            }
-            sign_ins.insert(family.to_string(), (now, stands));
-        }
+        self.sign_ins.keep(family.to_string(), stands, now);
         Ok(stands)
     }
 
     async fn key(&self, key: &str, store: &Store) -> Result<Arc<Consumer>, Refusal> {
         let hash = crate::api_keys::hash(key);
         let now = Instant::now();
-        if let Ok(keys) = self.keys.lock()
-            && let Some((at, found)) = keys.get(&hash)
-            && now.duration_since(*at) < KEY_CACHE_FOR
-        {
-            return found.clone().ok_or(Refusal::Invalid);
+        if let Some(found) = self.keys.get(&hash, now) {
+            return found.ok_or(Refusal::Invalid);
         }
         let found = match store.gateway_consumer_by_hash(&hash).await {
             Ok(found) => found.map(|c| {
@@ -151,12 +166,7 @@ impl KeyCache {
                 return Err(Refusal::Fault);
             }
         };
-        if let Ok(mut keys) = self.keys.lock() {
-            if keys.len() >= MAX_CACHED {
-                keys.clear();
-            }
-            keys.insert(hash, (now, found.clone()));
-        }
+        self.keys.keep(hash, found.clone(), now);
         found.ok_or(Refusal::Invalid)
     }
 }

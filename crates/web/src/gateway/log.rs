@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
+use domain::gateway_log::Call as LoggedCall;
 use store::Store;
-use store::gateway::NewCall;
 use tokio::sync::mpsc;
 
 /// Calls per transaction at most.
@@ -21,13 +21,13 @@ const LINGER: Duration = Duration::from_millis(100);
 
 #[derive(Clone)]
 pub struct AccessLog {
-    tx: mpsc::UnboundedSender<NewCall>,
+    tx: mpsc::UnboundedSender<LoggedCall>,
 }
 
 impl AccessLog {
     /// Starts the writer (inside a Tokio runtime); it stops when every handle is gone.
     pub fn start(store: Store) -> Self {
-        let (tx, mut rx) = mpsc::unbounded_channel::<NewCall>();
+        let (tx, mut rx) = mpsc::unbounded_channel::<LoggedCall>();
         tokio::spawn(async move {
             let mut batch = Vec::with_capacity(MAX_BATCH);
             while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -57,7 +57,7 @@ impl AccessLog {
     }
 
     /// Queues a finished call; never waits.
-    pub fn record(&self, call: NewCall) {
+    pub fn record(&self, call: LoggedCall) {
         if self.tx.send(call).is_err() {
             tracing::error!("gateway access log writer stopped; call not logged");
         }

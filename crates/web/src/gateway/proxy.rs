@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, Method, Uri, Version, header};
 use axum::response::{IntoResponse, Response};
+use domain::gateway_log::Call as LoggedCall;
 use hyper::body::Incoming;
-use store::gateway::NewCall;
 
 use super::body::{FAULT_IDLE, FAULT_TOO_LARGE, Logged, Metered, Progress};
 use super::consumer::Refusal;
@@ -38,7 +38,7 @@ impl Call {
         let elapsed = self.started.elapsed();
         self.meter.call(&self.app, &self.consumer, status, elapsed, bytes_in, bytes_out);
         let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        self.log.record(NewCall {
+        self.log.record(LoggedCall {
             at: chrono::Utc::now().timestamp(),
             consumer: self.consumer,
             user_id: self.user,
