@@ -20,20 +20,12 @@ CONNS=${2:-8}
 SLUG=spbe-uji-beban
 PDF_TARGET_S=5
 PAGE_TARGET_MS=50
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-evaluation.XXXXXX)
-PID=""
-trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-export RUST_LOG=warn
-ARGS=(--data-dir "$WORK/data")
+need_wrk
+bench_start evaluation
 echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin --role admin "${ARGS[@]}" >/dev/null
 "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
+PIDS+=("$PID")
 wait_ready "$BASE" || { cat "$WORK/server.log" >&2; exit 1; }
 cookie=$(session_cookie "$BASE" bench@contoh.id kata-sandi-bench)
 python3 "$ROOT/bench/eval_seed.py" "$BASE" "$cookie" "$SLUG"

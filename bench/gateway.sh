@@ -15,18 +15,11 @@ source "$ROOT/bench/lib.sh"
 DURATION=${1:-10}
 ROUNDS=${2:-2}
 CONNS=64
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
 if ! command -v wrk >/dev/null || ! [[ -x /usr/sbin/nginx ]]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx wrk >&2
 fi
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-gateway.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-UP=$(free_port); NGINX=$(free_port); PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-export RUST_LOG=warn
+bench_start gateway
+UP=$(free_port); NGINX=$(free_port)
 
 # nginx_conf NAME WORKERS SERVER-BLOCK: a self-contained nginx configuration in WORK.
 nginx_conf() {
@@ -58,7 +51,6 @@ nginx_conf proxy auto "access_log $WORK/proxy/access.log;
     location /gw/BENCH/ { proxy_pass http://app/; proxy_http_version 1.1; proxy_set_header Connection \"\";
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for; proxy_set_header X-Forwarded-Proto \$scheme; } }"
 
-ARGS=(--data-dir "$WORK/data")
 "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PIDS+=($!)
 wait_ready "$BASE"

@@ -40,22 +40,37 @@ wrk_table() {
   done
 }
 
-# The scene of the delivery scripts: a release build, a demo server in a temporary folder
-# with a signed-in resident, KTP-EL in `api` mode delivering to AGENCY_PORT (a stand-in the
-# caller starts with `fake_agency.py`), retries from RETRY_MS. Sets BIN, WORK, PIDS (killed
-# on exit), PORT, AGENCY_PORT, BASE, ARGS, secret and cookie.
-#   agency_scene NAME RETRY_MS
-agency_scene() {
+# What every server bench starts with: a release build and a fresh folder. Sets BIN, WORK
+# (/tmp/satupintu-NAME.*, removed on exit after every process in PIDS is stopped), PIDS,
+# PORT and BASE for the server, ARGS naming its data folder, and RUST_LOG=warn.
+#   bench_start NAME
+bench_start() {
   export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
   cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
   BIN="$CARGO_TARGET_DIR/release/satupintu"
   WORK=$(mktemp -d "/tmp/satupintu-$1.XXXXXX")
   PIDS=()
   trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-  PORT=$(free_port); AGENCY_PORT=$(free_port)
+  PORT=$(free_port)
   BASE="http://127.0.0.1:$PORT"
-  export RUST_LOG=warn SATUPINTU_DELIVERY_RETRY_BASE_MS=$2
+  export RUST_LOG=warn
   ARGS=(--data-dir "$WORK/data")
+}
+
+# Stops the script when wrk is not installed.
+need_wrk() {
+  command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+}
+
+# The scene of the delivery scripts: a release build, a demo server in a temporary folder
+# with a signed-in resident, KTP-EL in `api` mode delivering to AGENCY_PORT (a stand-in the
+# caller starts with `fake_agency.py`), retries from RETRY_MS. Sets BIN, WORK, PIDS (killed
+# on exit), PORT, AGENCY_PORT, BASE, ARGS, secret and cookie.
+#   agency_scene NAME RETRY_MS
+agency_scene() {
+  bench_start "$1"
+  AGENCY_PORT=$(free_port)
+  export SATUPINTU_DELIVERY_RETRY_BASE_MS=$2
   echo 'kata-sandi-uji' | "$BIN" user add --email warga@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
   "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
   PIDS+=($!)

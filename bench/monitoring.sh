@@ -17,17 +17,9 @@ MEASURE=${1:-180}
 DURATION=${2:-15}
 CONNS=${CONNS:-16}
 APPS=${APPS:-1000}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-monitoring.XXXXXX)
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(free_port); UPSTREAM=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-ARGS=(--data-dir "$WORK/data")
-export RUST_LOG=warn
+need_wrk
+bench_start monitoring
+UPSTREAM=$(free_port)
 
 python3 "$ROOT/bench/monitor_upstream.py" "$UPSTREAM" & PIDS+=($!)
 "$BIN" demo generate --services "$APPS" "$WORK/catalog.csv" >/dev/null

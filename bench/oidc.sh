@@ -13,22 +13,16 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 DURATION=${1:-10}
 CONNS=${CONNS:-32}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-oidc.XXXXXX)
-PID=""
-trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-export SATUPINTU_PUBLIC_URL="$BASE" RUST_LOG=warn
+need_wrk
+bench_start oidc
+export SATUPINTU_PUBLIC_URL="$BASE"
 echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin --data-dir "$WORK/data" >/dev/null
 client=$("$BIN" oidc client add --name Bench --redirect-uri http://127.0.0.1:9/cb --json --data-dir "$WORK/data")
 id=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_id"])' "$client")
 secret=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["client_secret"])' "$client")
 "$BIN" serve --listen "127.0.0.1:$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
 PID=$!
+PIDS+=("$PID")
 wait_ready "$BASE"
 
 python3 "$ROOT/bench/oidc_tokens.py" "$BASE" "$id" "$secret" bench@contoh.id kata-sandi-bench 96 400 >"$WORK/tokens.json"

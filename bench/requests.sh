@@ -13,17 +13,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 DURATION=${1:-10}
 CONNS=64
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-requests.XXXXXX)
-PID=""
-trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-export RUST_LOG=warn
-ARGS=(--data-dir "$WORK/data")
+need_wrk
+bench_start requests
 [[ $# -ge 2 ]] && ARGS+=(--database-url "$2")
 count() {
   if [[ $# -ge 0 && ${#ARGS[@]} -gt 2 ]]; then
@@ -44,6 +35,7 @@ JSON
 echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
 "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
+PIDS+=("$PID")
 wait_ready "$BASE"
 "$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
 cookie=$(session_cookie "$BASE" bench@contoh.id kata-sandi-bench)

@@ -18,17 +18,8 @@ CONNS=32
 SENDERS=10000
 TARGET_RPS=3000
 TARGET_P99_MS=20
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/satupintu/target}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --locked -p satupintu --manifest-path "$ROOT/Cargo.toml" >&2
-BIN="$CARGO_TARGET_DIR/release/satupintu"
-WORK=$(mktemp -d /tmp/satupintu-talas.XXXXXX)
-PID=""
-trap 'if [[ -n "$PID" ]]; then kill $PID 2>/dev/null || true; fi; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-export RUST_LOG=warn
-ARGS=(--data-dir "$WORK/data")
+need_wrk
+bench_start talas
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$PID/status"; }
 conversations() {
   python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from conversations").fetchone()[0])' "$WORK/data/satupintu.sqlite3"
@@ -39,6 +30,7 @@ ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if 
 echo 'kata-sandi-bench' | "$BIN" user add --email bench@contoh.id --password-stdin "${ARGS[@]}" >/dev/null
 "$BIN" serve --demo --listen "127.0.0.1:$PORT" "${ARGS[@]}" >"$WORK/server.log" 2>&1 &
 PID=$!
+PIDS+=("$PID")
 wait_ready "$BASE"
 echo '{"fields": [{"key": "nama_lengkap", "label": "Nama lengkap", "required": true, "kind": "text"}]}' >"$WORK/form.json"
 "$BIN" form set KTP-EL "$WORK/form.json" "${ARGS[@]}" >/dev/null
