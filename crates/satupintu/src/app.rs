@@ -1,7 +1,7 @@
 //! Start-up and shutdown, in the library so tests start exactly what `serve` starts.
 //!
 //! Order: configuration is already validated; open the database and migrate; load the demo
-//! if asked; build the router; bind; serve until the shutdown future resolves; drain.
+//! if asked; build the service; bind; serve until the shutdown future resolves; drain.
 
 use std::future::Future;
 use std::time::Duration;
@@ -33,12 +33,13 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
 /// A ready-to-serve application.
 pub struct App {
     pub store: Store,
-    pub router: axum::Router,
+    /// Every route, with the gateway's calls going around the router.
+    pub service: web::Service,
     /// What a client may take before its connection is closed.
     pub limits: ConnectionLimits,
 }
 
-/// Builds the application: database, optional demo city, router.
+/// Builds the application: database, optional demo city, service.
 pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> {
     let store = open_store(settings).await?;
     if load_demo {
@@ -108,12 +109,12 @@ pub async fn build(settings: &Settings, load_demo: bool) -> anyhow::Result<App> 
         tokio::spawn(sender.run(store.clone()));
     }
     let state = AppState::new(store.clone(), web_settings).await.context("starting search")?;
-    let router = web::router(state);
+    let service = web::Service::new(state);
     let limits = ConnectionLimits {
         header_timeout: Duration::from_secs(settings.header_timeout_seconds.max(1)),
         stall_timeout: Duration::from_secs(settings.stall_timeout_seconds.max(1)),
     };
-    Ok(App { store, router, limits })
+    Ok(App { store, service, limits })
 }
 
 /// Serves until `shutdown` resolves, then lets requests in flight finish (bounded by the
@@ -126,7 +127,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut drain_rx = stop_rx.clone();
-    let server = crate::server::run(listener, app.router, app.limits, async move {
+    let server = crate::server::run(listener, app.service, app.limits, async move {
         shutdown.await;
         let _ = stop_tx.send(true);
     });

@@ -13,13 +13,13 @@
 //! A slow *request body* is each route's business: the portal's 30-second request timeout,
 //! the gateway's idle limit and minimum rate.
 
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
@@ -28,7 +28,6 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{Instant, Sleep};
-use tower::ServiceExt;
 
 /// How long a client may take over what it owes the server.
 #[derive(Debug, Clone, Copy)]
@@ -43,7 +42,7 @@ pub struct ConnectionLimits {
 /// open connections to finish their requests (the caller bounds that wait).
 pub async fn run(
     listener: TcpListener,
-    router: Router,
+    service: web::Service,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
@@ -66,12 +65,13 @@ pub async fn run(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
+        let app = service.clone();
         // Handlers read the client's address (rate limits, X-Forwarded-For) as axum's
         // `ConnectInfo`.
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
-            router.clone().oneshot(request)
+            let answer = app.call(request);
+            async move { Ok::<_, Infallible>(answer.await) }
         });
         let io = TokioIo::new(Guarded::new(stream, limits.stall_timeout));
         let connection = builder.serve_connection_with_upgrades(io, service).into_owned();

@@ -33,7 +33,12 @@ mod views;
 pub use i18n::Lang;
 pub use state::{AppState, WebSettings};
 
+use std::sync::Arc;
+
 use axum::Router;
+use axum::body::Body;
+use axum::response::Response;
+use tower::ServiceExt;
 
 /// The whole application as one router, ready to serve.
 pub fn router(state: AppState) -> Router {
@@ -55,4 +60,34 @@ pub fn router(state: AppState) -> Router {
     // guard against cross-site forms, none of which suits a streaming proxy with limits
     // of its own. Merged routes do not take layers applied before the merge.
     middleware::apply(app, https).merge(gateway::routes().with_state(state))
+}
+
+/// The whole application as one HTTP service, as the server runs it: `/gw/…` goes straight
+/// to the gateway, everything else through [`router`]. The gateway stays in the router too,
+/// for embedders that serve a `Router`; going around it saves a proxied call the route
+/// matching, the state copy and the path parameters it does not use.
+#[derive(Clone)]
+pub struct Service(Arc<(Router, AppState)>);
+
+impl Service {
+    pub fn new(state: AppState) -> Self {
+        Self(Arc::new((router(state.clone()), state)))
+    }
+
+    /// Answers one request (never fails: errors are responses).
+    pub fn call<B>(&self, request: axum::http::Request<B>) -> impl Future<Output = Response> + Send + use<B>
+    where
+        B: http_body::Body<Data = axum::body::Bytes> + Send + 'static,
+        B::Error: Into<axum::BoxError>,
+    {
+        let this = self.0.clone();
+        async move {
+            let (router, state) = &*this;
+            if request.uri().path().starts_with("/gw/") {
+                gateway::forward(state, request.map(Body::new)).await
+            } else {
+                router.clone().oneshot(request).await.unwrap_or_else(|never| match never {})
+            }
+        }
+    }
 }

@@ -330,3 +330,30 @@ async fn a_body_trickled_inside_the_idle_limit_is_stopped() {
     assert!(response.starts_with("HTTP/1.1 408"), "{response}");
     assert!(up.received.load(Ordering::SeqCst) < 100);
 }
+
+#[tokio::test]
+async fn connections_to_an_application_are_kept_and_a_closed_one_loses_no_call() {
+    let (kept, kept_seen) = gateway_upstream::keep_alive(None).await;
+    let (hanging_up, hung_up_seen) = gateway_upstream::keep_alive(Some(Duration::from_millis(100))).await;
+    let routes = [("KTP-EL", kept.as_str(), 5_000, MIB as i64), ("KK", hanging_up.as_str(), 5_000, MIB as i64)];
+    let gw = gateway(sqlite().await, &routes, (None, None), |_| {}).await;
+    for i in 0..20 {
+        let response = client().get(gw.app.url(&format!("/gw/KTP-EL/{i}"))).bearer_auth(&gw.key).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.text().await.unwrap(), "ok");
+    }
+    assert_eq!(kept_seen.requests.load(Ordering::SeqCst), 20);
+    assert_eq!(kept_seen.connections.load(Ordering::SeqCst), 1, "one call after another share a connection");
+
+    // The application closes each connection after the gateway took it back as idle, before
+    // the next call: each POST must still arrive, once.
+    for i in 0..10 {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let response =
+            client().post(gw.app.url(&format!("/gw/KK/{i}"))).bearer_auth(&gw.key).body("sekali").send().await.unwrap();
+        assert_eq!(response.status(), 200, "call {i}");
+        assert_eq!(response.text().await.unwrap(), "ok");
+    }
+    assert_eq!(hung_up_seen.requests.load(Ordering::SeqCst), 10, "no POST lost or sent twice");
+    assert_eq!(hung_up_seen.connections.load(Ordering::SeqCst), 10);
+}

@@ -162,3 +162,63 @@ pub async fn dropping(drop_first: u64) -> (String, Arc<AtomicU64>) {
     });
     (base, seen)
 }
+
+/// What [`keep_alive`] saw.
+#[derive(Default)]
+pub struct Seen {
+    pub connections: AtomicU64,
+    pub requests: AtomicU64,
+}
+
+/// A server answering every request 200 `ok` on a keep-alive connection; with `hang_up`,
+/// it closes each connection that long after its first answer without saying so (as a
+/// server whose idle timeout struck would). Reads `content-length` bodies only.
+pub async fn keep_alive(hang_up: Option<Duration>) -> (String, Arc<Seen>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Seen::default());
+    let counts = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counts.connections.fetch_add(1, Ordering::SeqCst);
+            let counts = counts.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut byte = [0u8; 4096];
+                loop {
+                    // One request: its head, then as many body bytes as it declares.
+                    let head_end = loop {
+                        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                            break at + 4;
+                        }
+                        match socket.read(&mut byte).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&byte[..n]),
+                        }
+                    };
+                    let head = String::from_utf8_lossy(&buffer[..head_end]).to_ascii_lowercase();
+                    let length = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:").and_then(|v| v.trim().parse::<usize>().ok()))
+                        .unwrap_or(0);
+                    while buffer.len() < head_end + length {
+                        match socket.read(&mut byte).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buffer.extend_from_slice(&byte[..n]),
+                        }
+                    }
+                    buffer.drain(..head_end + length);
+                    counts.requests.fetch_add(1, Ordering::SeqCst);
+                    if socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").await.is_err() {
+                        return;
+                    }
+                    if let Some(after) = hang_up {
+                        tokio::time::sleep(after).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, seen)
+}

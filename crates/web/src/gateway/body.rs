@@ -9,7 +9,8 @@ use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use http_body::{Frame, SizeHint};
+use http_body::{Body as _, Frame, SizeHint};
+use hyper::body::Incoming;
 use tokio::sync::Notify;
 use tokio::time::{Instant, Sleep};
 
@@ -32,7 +33,10 @@ pub struct Metered {
     progress: Arc<Progress>,
     limit: u64,
     idle: Duration,
-    stall: Pin<Box<Sleep>>,
+    /// Armed when the caller first keeps the body waiting (a bodiless call never does).
+    stall: Option<Pin<Box<Sleep>>>,
+    /// When a byte last came; the stall timer is moved only when it fires.
+    last_byte: Instant,
     finished: bool,
     started: Instant,
     /// Bytes a second the body must average after its first `idle` (0: any).
@@ -55,9 +59,9 @@ impl std::error::Error for Stopped {}
 
 impl Metered {
     pub fn new(inner: Body, progress: Arc<Progress>, limit: u64, idle: Duration, min_rate: u64) -> Self {
-        let stall = Box::pin(tokio::time::sleep(idle));
         let started = Instant::now();
-        let mut metered = Self { inner, progress, limit, idle, stall, finished: false, started, min_rate };
+        let mut metered =
+            Self { inner, progress, limit, idle, stall: None, last_byte: started, finished: false, started, min_rate };
         // No body (a GET): hyper never polls it, and the application's time starts now.
         if http_body::Body::is_end_stream(&metered.inner) {
             metered.finish();
@@ -107,8 +111,7 @@ impl http_body::Body for Metered {
                         return this.stop(FAULT_IDLE);
                     }
                 }
-                let deadline = Instant::now() + this.idle;
-                this.stall.as_mut().reset(deadline);
+                this.last_byte = Instant::now();
                 Poll::Ready(Some(Ok(frame)))
             }
             Poll::Ready(Some(Err(e))) => {
@@ -121,8 +124,14 @@ impl http_body::Body for Metered {
             }
             Poll::Pending => {
                 // A caller that stops sending holds a connection to the application too:
-                // after `idle` without a byte, give up on it.
-                ready!(this.stall.as_mut().poll(cx));
+                // after `idle` without a byte, give up on it. The timer is made on the
+                // first wait and moved only when bytes came since, not on every frame.
+                let deadline = this.last_byte + this.idle;
+                let stall = this.stall.get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                if stall.deadline() != deadline {
+                    stall.as_mut().reset(deadline);
+                }
+                ready!(stall.as_mut().poll(cx));
                 this.stop(FAULT_IDLE)
             }
         }
@@ -143,36 +152,36 @@ impl Drop for Metered {
     }
 }
 
-/// Called once with the response bytes passed back when the response ends or is dropped.
-pub type OnEnd = Box<dyn FnOnce(u64) + Send>;
-
-/// The application's response body on its way back to the caller.
-pub struct Logged<B> {
-    inner: B,
-    bytes: u64,
-    on_end: Option<OnEnd>,
+/// What happens once when a response ends: `complete` when it was read to its end (the
+/// connection may then serve another call), not when it failed or was abandoned.
+pub trait OnEnd {
+    fn end(self, bytes_out: u64, complete: bool);
 }
 
-impl<B> Logged<B> {
-    pub fn new(inner: B, on_end: OnEnd) -> Self {
+/// The application's response body on its way back to the caller.
+pub struct Logged<E: OnEnd> {
+    inner: Incoming,
+    bytes: u64,
+    on_end: Option<E>,
+}
+
+impl<E: OnEnd> Logged<E> {
+    pub fn new(inner: Incoming, on_end: E) -> Self {
         Self { inner, bytes: 0, on_end: Some(on_end) }
     }
 
-    fn end(&mut self) {
+    fn end(&mut self, complete: bool) {
         if let Some(on_end) = self.on_end.take() {
-            on_end(self.bytes);
+            on_end.end(self.bytes, complete);
         }
     }
 }
 
-impl<B> http_body::Body for Logged<B>
-where
-    B: http_body::Body<Data = Bytes> + Unpin,
-{
+impl<E: OnEnd + Unpin> http_body::Body for Logged<E> {
     type Data = Bytes;
-    type Error = B::Error;
+    type Error = hyper::Error;
 
-    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, B::Error>>> {
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, hyper::Error>>> {
         let this = &mut *self;
         let polled = ready!(Pin::new(&mut this.inner).poll_frame(cx));
         match &polled {
@@ -181,7 +190,8 @@ where
                     this.bytes += data.len() as u64;
                 }
             }
-            Some(Err(_)) | None => this.end(),
+            Some(Err(_)) => this.end(false),
+            None => this.end(true),
         }
         Poll::Ready(polled)
     }
@@ -195,8 +205,11 @@ where
     }
 }
 
-impl<B> Drop for Logged<B> {
+impl<E: OnEnd> Drop for Logged<E> {
     fn drop(&mut self) {
-        self.end();
+        // The server drops a body it knows has ended without polling it again (and one
+        // that was empty from the start); dropped before its end, the caller went away.
+        let complete = self.inner.is_end_stream();
+        self.end(complete);
     }
 }

@@ -9,9 +9,9 @@ use std::net::IpAddr;
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
-pub const CONSUMER: &str = "x-satupintu-consumer";
-pub const USER: &str = "x-satupintu-user";
-pub const SCOPE: &str = "x-satupintu-scope";
+pub const CONSUMER: HeaderName = HeaderName::from_static("x-satupintu-consumer");
+pub const USER: HeaderName = HeaderName::from_static("x-satupintu-user");
+pub const SCOPE: HeaderName = HeaderName::from_static("x-satupintu-scope");
 
 /// Headers about one connection, not the message (RFC 9110 §7.6.1); never passed on.
 /// Names, not strings: a string is parsed and checked again on every call.
@@ -29,6 +29,8 @@ const HOP_BY_HOP: [HeaderName; 9] = [
 const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+/// Set only by satupintu (from the connection, or from a trusted proxy's).
+const FORWARDED_BY_SATUPINTU: [HeaderName; 3] = [X_FORWARDED_FOR, X_FORWARDED_PROTO, X_FORWARDED_HOST];
 /// Credentials meant for satupintu, the portal's session, and addresses only satupintu sets.
 const NOT_PASSED_ON: [HeaderName; 5] = [
     header::AUTHORIZATION,
@@ -41,14 +43,7 @@ const NOT_PASSED_ON: [HeaderName; 5] = [
 /// Removes hop-by-hop headers, including those the `Connection` header names.
 pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     if headers.contains_key(header::CONNECTION) {
-        let named: Vec<HeaderName> = headers
-            .get_all(header::CONNECTION)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
-            .collect();
-        for name in named {
+        for name in connection_named(headers) {
             headers.remove(name);
         }
     }
@@ -61,38 +56,53 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
 /// credential meant for satupintu (the application gets the verified identity instead), no
 /// cookies (the portal's session must never reach an application), nothing claiming to be
 /// satupintu's, and `X-Forwarded-*` only as satupintu sets them.
-pub fn request_headers(mut headers: HeaderMap, peer: IpAddr, trusted: bool, https: bool) -> HeaderMap {
-    strip_hop_by_hop(&mut headers);
-    let host = headers.remove(header::HOST);
-    let forwarded_for = headers.remove(X_FORWARDED_FOR);
-    let forwarded_proto = headers.remove(X_FORWARDED_PROTO);
-    let forwarded_host = headers.remove(X_FORWARDED_HOST);
-    for name in &NOT_PASSED_ON {
-        headers.remove(name);
-    }
-    if headers.keys().any(|k| k.as_str().starts_with("x-satupintu-")) {
-        let spoofed: Vec<HeaderName> =
-            headers.keys().filter(|k| k.as_str().starts_with("x-satupintu-")).cloned().collect();
-        for name in spoofed {
-            headers.remove(name);
+///
+/// A copy in one pass, leaving `incoming` as it was: a call that is tried again builds its
+/// headers again rather than keep a copy of them for the case.
+pub fn request_headers(incoming: &HeaderMap, peer: IpAddr, trusted: bool, https: bool) -> HeaderMap {
+    let named = connection_named(incoming);
+    let mut headers = HeaderMap::with_capacity(incoming.keys_len() + 8);
+    for (name, value) in incoming {
+        let passed = !HOP_BY_HOP.contains(name)
+            && !NOT_PASSED_ON.contains(name)
+            && !FORWARDED_BY_SATUPINTU.contains(name)
+            && name != header::HOST
+            && !name.as_str().starts_with("x-satupintu-")
+            && !named.contains(name);
+        if passed {
+            headers.append(name, value.clone());
         }
     }
     // A trusted proxy in front of satupintu vouches for what it says; anyone else does not.
-    let chain = match forwarded_for.as_ref().and_then(|v| v.to_str().ok()).filter(|_| trusted) {
-        Some(earlier) => format!("{earlier}, {peer}"),
-        None => peer.to_string(),
+    let earlier = incoming.get(X_FORWARDED_FOR).and_then(|v| v.to_str().ok()).filter(|_| trusted);
+    let chain = match earlier {
+        Some(earlier) => HeaderValue::try_from(format!("{earlier}, {peer}")),
+        None => HeaderValue::try_from(peer.to_string()),
     };
-    if let Ok(value) = HeaderValue::from_str(&chain) {
+    if let Ok(value) = chain {
         headers.insert(X_FORWARDED_FOR, value);
     }
-    let proto = forwarded_proto
+    let proto = incoming
+        .get(X_FORWARDED_PROTO)
         .filter(|_| trusted)
+        .cloned()
         .unwrap_or_else(|| HeaderValue::from_static(if https { "https" } else { "http" }));
     headers.insert(X_FORWARDED_PROTO, proto);
-    if let Some(value) = forwarded_host.filter(|_| trusted).or(host) {
-        headers.insert(X_FORWARDED_HOST, value);
+    if let Some(value) = incoming.get(X_FORWARDED_HOST).filter(|_| trusted).or_else(|| incoming.get(header::HOST)) {
+        headers.insert(X_FORWARDED_HOST, value.clone());
     }
     headers
+}
+
+/// The further hop-by-hop headers a `Connection` header names (usually none).
+fn connection_named(headers: &HeaderMap) -> Vec<HeaderName> {
+    headers
+        .get_all(header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+        .collect()
 }
 
 /// What the application sends back, made fit for the caller: no hop-by-hop headers and no
@@ -124,7 +134,7 @@ mod tests {
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer sp_x"));
         h.insert("x-kept", HeaderValue::from_static("yes"));
         let peer: IpAddr = [10, 0, 0, 9].into();
-        let out = request_headers(h.clone(), peer, false, true);
+        let out = request_headers(&h, peer, false, true);
         for gone in ["connection", "x-secret-hop", "keep-alive", "host", "x-satupintu-user", "authorization"] {
             assert!(out.get(gone).is_none(), "{gone}");
         }
@@ -132,7 +142,7 @@ mod tests {
         assert_eq!(out["x-forwarded-proto"], "https");
         assert_eq!(out["x-forwarded-host"], "portal.example");
         assert_eq!(out["x-kept"], "yes");
-        let trusted = request_headers(h, peer, true, false);
+        let trusted = request_headers(&h, peer, true, false);
         assert_eq!(trusted["x-forwarded-for"], "6.6.6.6, 10.0.0.9");
     }
 }

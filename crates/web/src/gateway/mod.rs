@@ -18,6 +18,7 @@ pub mod headers;
 pub mod limit;
 mod log;
 mod meter;
+mod pool;
 mod proxy;
 pub mod routes;
 
@@ -26,11 +27,10 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::routing::any;
-use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 use store::Store;
 
+pub use proxy::forward;
 pub use routes::seal_owner;
 
 /// The gateway's settings (the binary fills them from `[gateway]` / `SATUPINTU_GATEWAY_*`).
@@ -67,7 +67,7 @@ type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// Everything the proxy keeps between calls; one per process.
 pub struct Gateway {
-    client: Client<Connector, body::Metered>,
+    connector: Connector,
     routes: routes::RouteTable,
     keys: consumer::KeyCache,
     limiter: limit::RateLimiter,
@@ -80,7 +80,7 @@ impl Gateway {
     /// Builds the gateway and starts its log writer (inside a Tokio runtime).
     pub fn new(store: Store, settings: GatewaySettings) -> Self {
         Self {
-            client: client(),
+            connector: connector(),
             routes: routes::RouteTable::new(settings.breaker_threshold, settings.breaker_cooldown),
             keys: consumer::KeyCache::default(),
             limiter: limit::RateLimiter::default(),
@@ -97,9 +97,9 @@ impl std::fmt::Debug for Gateway {
     }
 }
 
-/// A pooled HTTP/1.1 client for plain and TLS upstreams (rustls with ring and the system's
-/// roots, as the agency deliveries use).
-fn client() -> Client<Connector, body::Metered> {
+/// Dials plain and TLS upstreams (rustls with ring and the system's roots, as the agency
+/// deliveries use); [`pool`] keeps the connections.
+fn connector() -> Connector {
     let mut http = HttpConnector::new();
     http.enforce_http(false);
     http.set_nodelay(true);
@@ -113,12 +113,7 @@ fn client() -> Client<Connector, body::Metered> {
         .unwrap_or_else(|_| unreachable!("ring supports TLS 1.2 and 1.3"))
         .with_root_certificates(roots)
         .with_no_client_auth();
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_tls_config(tls)
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(http);
-    Client::builder(TokioExecutor::new()).pool_idle_timeout(Duration::from_secs(60)).build(connector)
+    hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls).https_or_http().enable_http1().wrap_connector(http)
 }
 
 /// `/gw/{app}` and everything below it, any method.

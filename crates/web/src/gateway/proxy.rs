@@ -7,15 +7,16 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, Method, Uri, Version, header};
+use axum::http::{HeaderName, HeaderValue, Method, Uri, Version, header};
 use axum::response::{IntoResponse, Response};
 use domain::gateway_log::Call as LoggedCall;
 use hyper::body::Incoming;
 
-use super::body::{FAULT_IDLE, FAULT_TOO_LARGE, Logged, Metered, Progress};
+use super::body::{FAULT_IDLE, FAULT_TOO_LARGE, Logged, Metered, OnEnd, Progress};
 use super::consumer::Refusal;
 use super::headers::{self, CONSUMER, SCOPE, USER};
 use super::meter::Meter;
+use super::pool::Lease;
 use super::routes::Route;
 use super::{Gateway, log::AccessLog};
 use crate::error::{ApiError, ParamProblem};
@@ -60,6 +61,8 @@ impl Call {
     }
 }
 
+const SIGNATURE: HeaderName = HeaderName::from_static(crate::hooks::SIGNATURE_HEADER);
+
 /// How a try at the application ended without a response.
 enum Failure {
     /// Could not connect, or the connection broke before an answer.
@@ -86,8 +89,13 @@ fn bad_path(reason: &str) -> ApiError {
     ApiError::InvalidParameters(vec![ParamProblem { parameter: "path".into(), reason: reason.into() }])
 }
 
-/// `ANY /gw/{app}/…`.
+/// `ANY /gw/{app}/…` in the router.
 pub async fn proxy(State(state): State<AppState>, request: Request) -> Response {
+    forward(&state, request).await
+}
+
+/// One call to `/gw/{app}/…`, from the caller's request to the application's response.
+pub async fn forward(state: &AppState, request: Request) -> Response {
     let started = Instant::now();
     let gw = state.gateway.clone();
     let (parts, body) = request.into_parts();
@@ -144,12 +152,8 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
         Some(q) => format!("{}/{sub}?{q}", route.base_path),
         None => format!("{}/{sub}", route.base_path),
     };
-    let Ok(uri) = Uri::builder()
-        .scheme(route.scheme.clone())
-        .authority(route.authority.clone())
-        .path_and_query(path_and_query.as_str())
-        .build()
-    else {
+    // Origin form: the connection is already to the application.
+    let Ok(uri) = Uri::try_from(path_and_query.as_str()) else {
         return call.refuse(bad_path("alamat tidak dapat diteruskan"), 0);
     };
     let Some(secret) = route.secret.as_deref() else {
@@ -163,7 +167,6 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
     let peer =
         parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
     let trusted = state.settings.trusted_proxies.contains(&peer);
-    let mut outgoing = headers::request_headers(parts.headers, peer, trusted, state.settings.secure_cookies);
     let payload = headers::identity_payload(
         parts.method.as_str(),
         &path_and_query,
@@ -172,14 +175,20 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
         &consumer.scope,
     );
     let signature = crate::hooks::sign(secret, chrono::Utc::now().timestamp(), payload.as_bytes());
-    for (name, value) in [(CONSUMER, &consumer.id), (USER, &consumer.user), (SCOPE, &consumer.scope)] {
-        if let Ok(value) = HeaderValue::from_str(value) {
-            outgoing.insert(name, value);
+    // Made again for a retry (rare) rather than copied for one (every GET).
+    let outgoing = || {
+        let mut outgoing = headers::request_headers(&parts.headers, peer, trusted, state.settings.secure_cookies);
+        for (name, value) in [(CONSUMER, &consumer.id), (USER, &consumer.user), (SCOPE, &consumer.scope)] {
+            if let Ok(value) = HeaderValue::from_str(value) {
+                outgoing.insert(name, value);
+            }
         }
-    }
-    if let Ok(value) = HeaderValue::from_str(&signature) {
-        outgoing.insert(crate::hooks::SIGNATURE_HEADER, value);
-    }
+        if let Ok(value) = HeaderValue::from_str(&signature) {
+            outgoing.insert(SIGNATURE, value);
+        }
+        outgoing.insert(header::HOST, route.host.clone());
+        outgoing
+    };
 
     // Only a call that can be sent again unchanged is retried: an idempotent method with
     // no body (a streamed body is gone once sent). A POST is never sent twice.
@@ -201,9 +210,8 @@ pub async fn proxy(State(state): State<AppState>, request: Request) -> Response 
         *upstream.method_mut() = parts.method.clone();
         *upstream.uri_mut() = uri.clone();
         *upstream.version_mut() = Version::HTTP_11;
-        // The last try takes the headers; earlier ones send a copy.
-        *upstream.headers_mut() = if attempt + 1 < tries { outgoing.clone() } else { std::mem::take(&mut outgoing) };
-        outcome = send(&gw, upstream, &progress, route.timeout).await;
+        *upstream.headers_mut() = outgoing();
+        outcome = send(&gw, &route, upstream, &progress).await;
         match &outcome {
             Err(Failure::Transport(error)) if attempt + 1 < tries => {
                 tracing::debug!(app = %route.code, %error, attempt, "gateway: retrying");
@@ -220,15 +228,16 @@ fn too_large(route: &Route) -> ApiError {
     ApiError::TooLarge(format!("batas isi permintaan untuk aplikasi ini {} byte", route.max_body))
 }
 
-/// One try: the application has `timeout` to answer once it has the whole request; while
-/// the request is still streaming, it must keep taking bytes within `timeout`.
+/// One try: the application has the route's timeout to answer once it has the whole
+/// request; while the request is still streaming, it must keep taking bytes within it.
 async fn send(
     gw: &Gateway,
+    route: &Route,
     request: hyper::Request<Metered>,
     progress: &Progress,
-    timeout: Duration,
-) -> Result<hyper::Response<Incoming>, Failure> {
-    let response = gw.client.request(request);
+) -> Result<(hyper::Response<Incoming>, Lease), Failure> {
+    let timeout = route.timeout;
+    let response = route.upstream.send(&gw.connector, request);
     let deadline = async {
         let mut seen = u64::MAX;
         loop {
@@ -256,19 +265,19 @@ async fn send(
         FAULT_IDLE => return Err(Failure::ClientIdle),
         _ => {}
     }
-    result.map_err(|e| Failure::Transport(format!("{e:?}")))
+    result.map_err(|e| Failure::Transport(e.to_string()))
 }
 
 fn respond(
     call: Call,
     route: &Route,
-    outcome: Result<hyper::Response<Incoming>, Failure>,
+    outcome: Result<(hyper::Response<Incoming>, Lease), Failure>,
     progress: Arc<Progress>,
 ) -> Response {
     let now = Instant::now();
     let bytes_in = progress.bytes.load(Ordering::Relaxed);
-    let response = match outcome {
-        Ok(response) => response,
+    let (response, lease) = match outcome {
+        Ok(answered) => answered,
         Err(Failure::TooLarge) => return call.refuse(too_large(route), bytes_in),
         Err(Failure::ClientIdle) => return call.refuse(ApiError::RequestTimeout, bytes_in),
         Err(Failure::Timeout) => {
@@ -285,10 +294,24 @@ fn respond(
     route.breaker.record(!matches!(status.as_u16(), 502..=504), now);
     let (mut parts, incoming) = response.into_parts();
     headers::response_headers(&mut parts.headers);
-    let code = status.as_u16();
-    let logged = Logged::new(
-        incoming,
-        Box::new(move |bytes_out| call.finish(code, progress.bytes.load(Ordering::Relaxed), bytes_out)),
-    );
-    Response::from_parts(parts, Body::new(logged))
+    let end = Ended { call, status: status.as_u16(), progress, lease };
+    Response::from_parts(parts, Body::new(Logged::new(incoming, end)))
+}
+
+/// What a call does once its response has been passed on: log it, and hand its connection
+/// back if the response was read whole.
+struct Ended {
+    call: Call,
+    status: u16,
+    progress: Arc<Progress>,
+    lease: Lease,
+}
+
+impl OnEnd for Ended {
+    fn end(self, bytes_out: u64, complete: bool) {
+        if complete {
+            self.lease.give_back();
+        }
+        self.call.finish(self.status, self.progress.bytes.load(Ordering::Relaxed), bytes_out);
+    }
 }

@@ -7,9 +7,11 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::http::uri::{Authority, Scheme};
+use axum::http::{HeaderValue, Uri};
 use store::Store;
 
 use super::breaker::Breaker;
+use super::pool::Upstream;
 use crate::auth::seal::Sealer;
 
 /// How long a read of the routes is used before it is read again.
@@ -28,6 +30,10 @@ pub struct Route {
     /// then answers 502 rather than send unsigned identities).
     pub secret: Option<Vec<u8>>,
     pub breaker: Arc<Breaker>,
+    /// The `Host` header the application gets (its own authority).
+    pub host: HeaderValue,
+    /// The kept connections to the application, shared by routes with the same origin.
+    pub upstream: Arc<Upstream>,
 }
 
 /// The owner a route's secret is sealed for.
@@ -45,6 +51,8 @@ pub struct RouteTable {
     reloading: tokio::sync::Mutex<()>,
     /// Breakers outlive reloads: an open circuit stays open when the routes are re-read.
     breakers: Mutex<HashMap<String, Arc<Breaker>>>,
+    /// Kept connections outlive reloads too, per `scheme://authority`.
+    upstreams: Mutex<HashMap<String, Arc<Upstream>>>,
     threshold: u32,
     cooldown: Duration,
 }
@@ -55,6 +63,7 @@ impl RouteTable {
             snapshot: RwLock::new(Arc::new(Snapshot { loaded_at: None, routes: HashMap::new() })),
             reloading: tokio::sync::Mutex::new(()),
             breakers: Mutex::default(),
+            upstreams: Mutex::default(),
             threshold,
             cooldown,
         }
@@ -91,6 +100,19 @@ impl RouteTable {
         Ok(self.current().routes.get(code).cloned())
     }
 
+    /// The kept connections of `scheme://authority`, made on first use.
+    fn upstream(&self, scheme: &Scheme, authority: &Authority) -> Arc<Upstream> {
+        let origin = format!("{scheme}://{authority}");
+        let make = || {
+            let uri = Uri::builder().scheme(scheme.clone()).authority(authority.clone()).path_and_query("/").build();
+            Arc::new(Upstream::new(uri.unwrap_or_else(|_| unreachable!("scheme and authority came from a URI"))))
+        };
+        match self.upstreams.lock() {
+            Ok(mut upstreams) => upstreams.entry(origin).or_insert_with(make).clone(),
+            Err(_) => make(),
+        }
+    }
+
     async fn reload(&self, store: &Store, sealer: &Sealer) -> Result<(), store::StoreError> {
         let rows = store.live_gateway_routes().await?;
         let mut routes = HashMap::with_capacity(rows.len());
@@ -114,6 +136,11 @@ impl RouteTable {
                     .clone(),
                 Err(_) => Arc::new(Breaker::new(self.threshold, self.cooldown)),
             };
+            let Ok(host) = HeaderValue::from_str(authority.as_str()) else {
+                tracing::error!(app = %row.service_code, "gateway route upstream host is not a header value; skipped");
+                continue;
+            };
+            let upstream = self.upstream(&scheme, &authority);
             let route = Route {
                 code: row.service_code.clone(),
                 scheme,
@@ -123,8 +150,14 @@ impl RouteTable {
                 max_body: u64::try_from(row.max_body_bytes).unwrap_or(0),
                 secret,
                 breaker,
+                host,
+                upstream,
             };
             routes.insert(row.service_code, Arc::new(route));
+        }
+        if let Ok(mut upstreams) = self.upstreams.lock() {
+            // An origin no route holds any more (by the next reload) loses its connections.
+            upstreams.retain(|_, upstream| Arc::strong_count(upstream) > 1);
         }
         let fresh = Arc::new(Snapshot { loaded_at: Some(Instant::now()), routes });
         match self.snapshot.write() {
