@@ -30,10 +30,14 @@ impl RateLimiter {
             // A poisoned lock means a panic elsewhere; limiting nobody beats failing everyone.
             return Ok(());
         };
-        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(consumer) {
-            buckets.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(60));
+        if !buckets.contains_key(consumer) {
+            if buckets.len() >= MAX_BUCKETS {
+                buckets.retain(|_, b| now.duration_since(b.at) < Duration::from_secs(60));
+            }
+            // The key is copied only for a new consumer, not on every call.
+            buckets.insert(consumer.to_string(), Bucket { tokens: capacity, at: now });
         }
-        let bucket = buckets.entry(consumer.to_string()).or_insert(Bucket { tokens: capacity, at: now });
+        let Some(bucket) = buckets.get_mut(consumer) else { return Ok(()) };
         let refill = now.saturating_duration_since(bucket.at).as_secs_f64() * per_second;
         bucket.tokens = (bucket.tokens + refill).min(capacity);
         bucket.at = now;
