@@ -3,7 +3,7 @@
 //!
 //! Why not `hyper_util`'s pooled client: it hands a connection back by spawning a task per
 //! call that waits until the connection is free again, and wraps every call in checkout,
-//! connect and select futures. On the gateway bench that was a quarter of the proxy's CPU.
+//! connect and select futures: about 3 µs of the 36 µs a call cost on the gateway bench.
 //! Here a connection goes back to its upstream's idle list when the caller has read the
 //! response to its end ([`Lease::give_back`]); a call takes the newest idle connection that
 //! is ready, or opens one.

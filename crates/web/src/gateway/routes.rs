@@ -20,8 +20,6 @@ pub const FRESH_FOR: Duration = Duration::from_secs(2);
 /// One application, ready to call.
 pub struct Route {
     pub code: String,
-    pub scheme: Scheme,
-    pub authority: Authority,
     /// The upstream's base path without a trailing `/` (empty for the root).
     pub base_path: String,
     pub timeout: Duration,
@@ -143,8 +141,6 @@ impl RouteTable {
             let upstream = self.upstream(&scheme, &authority);
             let route = Route {
                 code: row.service_code.clone(),
-                scheme,
-                authority,
                 base_path: url.path().trim_end_matches('/').to_string(),
                 timeout: Duration::from_millis(u64::try_from(row.timeout_ms).unwrap_or(0)),
                 max_body: u64::try_from(row.max_body_bytes).unwrap_or(0),
