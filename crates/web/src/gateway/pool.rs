@@ -6,9 +6,11 @@
 //! connect and select futures: about 3 µs of the 36 µs a call cost on the gateway bench.
 //! Here a connection goes back to its upstream's idle list when the caller has read the
 //! response to its end ([`Lease::give_back`]); a call takes the newest idle connection that
-//! is ready, or opens one.
+//! is ready, or opens one. A connection left idle for [`IDLE_FOR`] is closed when the
+//! upstream is next used (nginx's `keepalive_timeout` is 75 s: ours ends first).
 
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use axum::http::Uri;
 use hyper::body::Incoming;
@@ -20,17 +22,26 @@ use super::body::Metered;
 
 /// Idle connections kept per upstream at most; more are closed when handed back.
 const MAX_IDLE: usize = 256;
+/// How long a connection is kept unused.
+pub const IDLE_FOR: Duration = Duration::from_secs(60);
 
 type Sender = SendRequest<Metered>;
 
-/// One upstream's idle connections.
+/// A connection waiting for a call, since when.
+struct Idle {
+    since: Instant,
+    sender: Sender,
+}
+
+/// One upstream's idle connections, the most recently used last.
 pub struct Upstream {
     /// `scheme://authority/`: what the connector dials.
     origin: Uri,
-    idle: Mutex<Vec<Sender>>,
+    idle: Mutex<Vec<Idle>>,
 }
 
 /// How a call on an upstream failed.
+#[derive(Debug)]
 pub enum SendError {
     /// No connection could be opened.
     Connect(String),
@@ -57,13 +68,7 @@ impl Lease {
     /// Returns the connection to its upstream's idle list. Only a response read to its end
     /// leaves the connection fit for the next call; a lease dropped instead closes it.
     pub fn give_back(self) {
-        let Ok(mut idle) = self.upstream.idle.lock() else { return };
-        if idle.len() >= MAX_IDLE {
-            idle.retain(|sender| !sender.is_closed());
-        }
-        if idle.len() < MAX_IDLE && !self.sender.is_closed() {
-            idle.push(self.sender);
-        }
+        self.upstream.keep(self.sender, Instant::now());
     }
 }
 
@@ -72,16 +77,29 @@ impl Upstream {
         Self { origin, idle: Mutex::default() }
     }
 
-    /// The newest idle connection that is free; closed ones met on the way are dropped.
-    fn take_idle(&self) -> Option<Sender> {
+    fn keep(&self, sender: Sender, now: Instant) {
+        let Ok(mut idle) = self.idle.lock() else { return };
+        if idle.len() >= MAX_IDLE {
+            idle.retain(|kept| !kept.sender.is_closed());
+        }
+        if idle.len() < MAX_IDLE && !sender.is_closed() {
+            idle.push(Idle { since: now, sender });
+        }
+    }
+
+    /// The newest idle connection that is free. Closed ones met on the way are dropped, and
+    /// so are those idle for [`IDLE_FOR`] (the oldest, at the front).
+    fn take_idle(&self, now: Instant) -> Option<Sender> {
         let mut idle = self.idle.lock().ok()?;
-        while idle.last().is_some_and(SendRequest::is_closed) {
+        let stale = idle.iter().take_while(|kept| now.saturating_duration_since(kept.since) >= IDLE_FOR).count();
+        idle.drain(..stale);
+        while idle.last().is_some_and(|kept| kept.sender.is_closed()) {
             idle.pop();
         }
         // A connection handed back a moment ago may not have finished reading its last
         // response: it is skipped, not waited for.
-        let ready = idle.iter().rposition(SendRequest::is_ready)?;
-        Some(idle.swap_remove(ready))
+        let ready = idle.iter().rposition(|kept| kept.sender.is_ready())?;
+        Some(idle.swap_remove(ready).sender)
     }
 
     async fn connect(&self, connector: &Connector) -> Result<Sender, SendError> {
@@ -104,7 +122,7 @@ impl Upstream {
         mut request: hyper::Request<Metered>,
     ) -> Result<(hyper::Response<Incoming>, Lease), SendError> {
         loop {
-            let (mut sender, reused) = match self.take_idle() {
+            let (mut sender, reused) = match self.take_idle(Instant::now()) {
                 Some(sender) => (sender, true),
                 None => (self.connect(connector).await?, false),
             };
@@ -116,5 +134,60 @@ impl Upstream {
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    use tokio::io::AsyncReadExt;
+
+    use super::*;
+
+    /// Listens on loopback; counts the connections the other side closed.
+    async fn listener() -> (Uri, Arc<AtomicU64>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin = format!("http://{}/", listener.local_addr().unwrap()).parse().unwrap();
+        let closed = Arc::new(AtomicU64::new(0));
+        let count = closed.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let count = count.clone();
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 64];
+                    while matches!(socket.read(&mut buf).await, Ok(n) if n > 0) {}
+                    count.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+        });
+        (origin, closed)
+    }
+
+    #[tokio::test]
+    async fn a_connection_idle_for_a_minute_is_closed_and_a_newer_one_used() {
+        let (origin, closed) = listener().await;
+        let upstream = Upstream::new(origin);
+        let connector = super::super::connector();
+        let t0 = Instant::now();
+        let older = upstream.connect(&connector).await.unwrap();
+        let newer = upstream.connect(&connector).await.unwrap();
+        // Each connection's task takes its first turn and becomes ready for a request.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        upstream.keep(older, t0);
+        upstream.keep(newer, t0 + Duration::from_secs(30));
+        let in_use = upstream.take_idle(t0 + Duration::from_secs(59));
+        assert!(in_use.is_some(), "the newer one first");
+        assert_eq!(upstream.idle.lock().unwrap().len(), 1);
+
+        let taken = upstream.take_idle(t0 + IDLE_FOR + Duration::from_secs(1));
+        assert!(taken.is_none(), "idle a minute: not used");
+        assert!(upstream.idle.lock().unwrap().is_empty());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while closed.load(Ordering::SeqCst) < 1 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(closed.load(Ordering::SeqCst), 1, "and closed (the one in use is not)");
+        drop(in_use);
     }
 }
