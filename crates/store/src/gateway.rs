@@ -208,13 +208,12 @@ impl Store {
         sqlx::query("UPDATE gateway_log_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
         let head = sqlx::query("SELECT seq, hash FROM gateway_log_head WHERE id = 1").fetch_one(&mut *tx).await?;
         let (first, mut prev) = (head.int("seq")? + 1, head.text("hash")?);
-        // Each call's hashes, in order: (previous, own).
-        let mut links = Vec::with_capacity(calls.len());
+        // Each call with its place and hashes: (seq, call, previous hash, own hash).
+        let mut rows = Vec::with_capacity(calls.len());
         for (seq, call) in (first..).zip(calls) {
             let hash = link_hash(seq, call, &prev);
-            links.push((std::mem::replace(&mut prev, hash.clone()), hash));
+            rows.push((seq, call, std::mem::replace(&mut prev, hash.clone()), hash));
         }
-        let rows: Vec<_> = (first..).zip(calls.iter().zip(&links)).collect();
         for chunk in rows.chunks(rows_per_insert(13)) {
             let sql = format!(
                 "INSERT INTO gateway_log (seq, at, consumer, user_id, app, method, path, status, duration_ms, bytes_in, \
@@ -222,7 +221,7 @@ impl Store {
                 self.backend().value_rows(chunk.len(), 13)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (seq, (c, (prev_hash, hash))) in chunk {
+            for (seq, c, prev_hash, hash) in chunk {
                 query = query
                     .bind(*seq)
                     .bind(c.at)
@@ -240,7 +239,7 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
-        let seq = first - 1 + calls.len() as i64;
+        let seq = rows.last().map_or(first - 1, |row| row.0);
         sqlx::query("UPDATE gateway_log_head SET seq = $1, hash = $2 WHERE id = 1")
             .bind(seq)
             .bind(prev.as_str())

@@ -84,10 +84,6 @@ impl HistoryCache {
         }
     }
 
-    /// The history. Older than [`HISTORY_TTL`], it is still served while one background
-    /// task computes the next (no visitor waits for the aggregates, and none sees a
-    /// latency spike every half minute); only the first call, or the first of a new day,
-    /// computes while the caller waits.
     /// Every monitored application and where it stands, at most [`STATES_TTL`] old; one
     /// caller reads them while the others wait for its result.
     pub async fn states(&self, store: &Store) -> Result<Arc<Vec<CheckRow>>, StoreError> {
@@ -113,6 +109,10 @@ impl HistoryCache {
         Ok(rows)
     }
 
+    /// The history. Older than [`HISTORY_TTL`], it is still served while one background
+    /// task computes the next (no visitor waits for the aggregates, and none sees a
+    /// latency spike every half minute); only the first call, or the first of a new day,
+    /// computes while the caller waits.
     pub async fn get(&self, store: &Store, now: i64) -> Result<Arc<History>, StoreError> {
         if let Some((at, history)) = self.cached()
             && history.today == day_of(now)

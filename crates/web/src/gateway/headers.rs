@@ -41,7 +41,7 @@ const NOT_PASSED_ON: [HeaderName; 5] = [
 ];
 
 /// Removes hop-by-hop headers, including those the `Connection` header names.
-pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
+fn strip_hop_by_hop(headers: &mut HeaderMap) {
     if headers.contains_key(header::CONNECTION) {
         for name in connection_named(headers) {
             headers.remove(name);

@@ -1,8 +1,9 @@
 //! The access log writer: calls are queued without waiting and written in batches, one
 //! transaction per batch (at most one per [`LINGER`]), so logging every call costs the
-//! proxy a channel send, not a database round trip. The queue is unbounded: an entry is never dropped for lack of room
-//! (a bounded queue would have to drop or park a task per entry); while the database is
-//! slower than the traffic it grows, which `gateway_log_queued` shows. Entries queued when
+//! proxy a channel send, not a database round trip. The queue is unbounded: an entry is
+//! never dropped for lack of room (a bounded queue would have to drop or park a task per
+//! entry); while the database is slower than the traffic it grows, which
+//! `gateway_log_queued` shows. Entries queued when
 //! the process stops abruptly are lost; the chain stays intact because each batch is
 //! chained inside its own transaction.
 

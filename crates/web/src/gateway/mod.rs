@@ -72,7 +72,7 @@ pub struct Gateway {
     keys: consumer::KeyCache,
     limiter: limit::RateLimiter,
     log: log::AccessLog,
-    meter: Arc<meter::Meter>,
+    meter: meter::Meter,
     settings: GatewaySettings,
 }
 
@@ -85,7 +85,7 @@ impl Gateway {
             keys: consumer::KeyCache::default(),
             limiter: limit::RateLimiter::default(),
             log: log::AccessLog::start(store),
-            meter: Arc::default(),
+            meter: meter::Meter::default(),
             settings,
         }
     }

@@ -12,45 +12,34 @@ use axum::response::{IntoResponse, Response};
 use domain::gateway_log::Call as LoggedCall;
 use hyper::body::Incoming;
 
+use super::Gateway;
 use super::body::{FAULT_IDLE, FAULT_TOO_LARGE, Logged, Metered, OnEnd, Progress};
 use super::consumer::Refusal;
 use super::headers::{self, CONSUMER, SCOPE, USER};
-use super::meter::Meter;
 use super::pool::Lease;
 use super::routes::Route;
-use super::{Gateway, log::AccessLog};
 use crate::error::{ApiError, ParamProblem};
 use crate::state::AppState;
 
-/// What is logged about a call, filled in as it goes.
+/// What is logged about a call: who and what, filled in as it goes; the outcome at the end.
 struct Call {
-    log: AccessLog,
-    meter: Arc<Meter>,
+    gateway: Arc<Gateway>,
     started: Instant,
-    app: String,
-    method: String,
-    path: String,
-    consumer: String,
-    user: String,
+    entry: LoggedCall,
 }
 
 impl Call {
-    fn finish(self, status: u16, bytes_in: u64, bytes_out: u64) {
+    fn finish(mut self, status: u16, bytes_in: u64, bytes_out: u64) {
         let elapsed = self.started.elapsed();
-        self.meter.call(&self.app, &self.consumer, status, elapsed, bytes_in, bytes_out);
         let clamp = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        self.log.record(LoggedCall {
-            at: chrono::Utc::now().timestamp(),
-            consumer: self.consumer,
-            user_id: self.user,
-            app: self.app,
-            method: self.method,
-            path: self.path,
-            status: i64::from(status),
-            duration_ms: clamp(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)),
-            bytes_in: clamp(bytes_in),
-            bytes_out: clamp(bytes_out),
-        });
+        let entry = &mut self.entry;
+        self.gateway.meter.call(&entry.app, &entry.consumer, status, elapsed, bytes_in, bytes_out);
+        entry.at = chrono::Utc::now().timestamp();
+        entry.status = i64::from(status);
+        entry.duration_ms = clamp(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX));
+        entry.bytes_in = clamp(bytes_in);
+        entry.bytes_out = clamp(bytes_out);
+        self.gateway.log.record(self.entry);
     }
 
     /// Answers with the gateway's own error, and logs it.
@@ -109,14 +98,20 @@ pub async fn forward(state: &AppState, request: Request) -> Response {
         Err(e) => return ApiError::from(e).into_response(),
     };
     let mut call = Call {
-        log: gw.log.clone(),
-        meter: gw.meter.clone(),
+        gateway: gw.clone(),
         started,
-        app,
-        method: parts.method.to_string(),
-        path: format!("/{sub}"),
-        consumer: "anonim".into(),
-        user: String::new(),
+        entry: LoggedCall {
+            at: 0,
+            consumer: "anonim".into(),
+            user_id: String::new(),
+            app,
+            method: parts.method.to_string(),
+            path: format!("/{sub}"),
+            status: 0,
+            duration_ms: 0,
+            bytes_in: 0,
+            bytes_out: 0,
+        },
     };
     let consumer = match gw.keys.identify(&parts.headers, &state.settings.access_key, &state.store).await {
         Ok(consumer) => consumer,
@@ -131,8 +126,8 @@ pub async fn forward(state: &AppState, request: Request) -> Response {
         }
         Err(Refusal::Fault) => return call.refuse(ApiError::Internal("API key lookup failed".into()), 0),
     };
-    call.consumer = consumer.id.clone();
-    call.user = consumer.user.clone();
+    call.entry.consumer = consumer.id.clone();
+    call.entry.user_id = consumer.user.clone();
     if !consumer.may_call(&route.code) {
         return call.refuse(ApiError::Forbidden(format!("kunci API ini tidak untuk aplikasi {}", route.code)), 0);
     }
